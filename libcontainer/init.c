@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "hooks.h"
+#include "process.h"
+#include "rootfs.h"
+#include "sync.h"
+#include "utils.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+
+static bool has_hooks(const struct spec *s, enum spec_hook_kind k)
+{
+    return s->hooks[k].n > 0;
+}
+
+static void reset_signals(void)
+{
+    sigset_t all;
+    sigemptyset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    for (int sig = 1; sig < _NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            signal(sig, SIG_DFL);
+}
+
+static int become_root_in_userns(struct hull_error *err)
+{
+    if (setresgid(0, 0, 0) < 0)
+        return hull_err(err, errno, "setresgid(0) in the user namespace");
+    if (setresuid(0, 0, 0) < 0)
+        return hull_err(err, errno, "setresuid(0) in the user namespace");
+    return 0;
+}
+
+static int join_session_keyring(const struct init_args *a, struct hull_error *err)
+{
+    if (a->no_new_keyring)
+        return 0;
+    /* Some kernels or seccomp policies forbid the keyring syscalls: runc
+     * treats ENOSYS and EACCES as "no keyring", and so do we. */
+    if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
+        errno != ENOSYS && errno != EACCES && errno != EPERM)
+        return hull_err(err, errno, "join a new session keyring");
+    return 0;
+}
+
+/* Ask the parent to run prestart/createRuntime hooks; get the state JSON. */
+static int hooks_round_trip(const struct init_args *a, char **state_json, struct hull_error *err)
+{
+    const struct spec *s = a->spec;
+    if (!has_hooks(s, HOOK_PRESTART) && !has_hooks(s, HOOK_CREATE_RUNTIME) &&
+        !has_hooks(s, HOOK_CREATE_CONTAINER) && !has_hooks(s, HOOK_START_CONTAINER))
+        return 0;
+    int r = sync_send(a->sync_fd, SYNC_HOOKS_REQUEST, 0, NULL, 0);
+    if (r < 0)
+        return hull_err(err, -r, "sync with parent");
+    return sync_expect(a->sync_fd, SYNC_HOOKS_DONE, state_json, err);
+}
+
+static int setup_rootfs(const struct init_args *a, char **state_json, struct hull_error *err)
+{
+    struct rootfs_ctx ctx = {
+        .spec = a->spec, .rootfs = a->rootfs, .userns = a->new_userns || a->joins->fd[NS_USER] >= 0,
+        .new_cgroupns = spec_find_namespace(a->spec, NS_CGROUP) != NULL, .no_pivot = a->no_pivot,
+    };
+    int r;
+    if (chdir(a->bundle) < 0)
+        return hull_err(err, errno, "chdir %s", a->bundle);
+    if ((r = rootfs_prepare(&ctx, err)) < 0 || (r = hooks_round_trip(a, state_json, err)) < 0)
+        return r;
+    if (has_hooks(a->spec, HOOK_CREATE_CONTAINER) &&
+        (r = hooks_run(&a->spec->hooks[HOOK_CREATE_CONTAINER], HOOK_CREATE_CONTAINER, *state_json, err)) < 0)
+        return r;
+    if ((r = rootfs_pivot(&ctx, err)) < 0)
+        return r;
+    return rootfs_finalize(&ctx, err);
+}
+
+static int setup_process(const struct init_args *a, char *exe, size_t exe_len, struct hull_error *err)
+{
+    const struct spec *s = a->spec;
+    const struct spec_process *p = &s->process;
+    int r;
+    if ((r = process_apply_sysctl(&s->linux_.sysctl, err)) < 0 ||
+        (r = process_apply_rlimits(p, err)) < 0 ||
+        (r = process_setup_terminal(p, a->console_fd, err)) < 0 ||
+        (r = process_set_oom_score_adj(p, err)) < 0 ||
+        (r = process_apply_scheduling(s, err)) < 0 ||
+        (r = process_set_identity(p, a->new_userns, err)) < 0 ||
+        (r = process_chdir(p, err)) < 0 ||
+        (r = process_find_executable(p, exe, exe_len, err)) < 0 ||
+        (r = process_apply_caps(p, err)) < 0)
+        return r;
+    return process_set_no_new_privs(p, err);
+}
+
+static int setup(const struct init_args *a, char **state_json, char *exe, size_t exe_len,
+                 struct hull_error *err)
+{
+    int r;
+    if (a->new_userns) {
+        if ((r = sync_expect(a->sync_fd, SYNC_IDMAP_DONE, NULL, err)) < 0 ||
+            (r = become_root_in_userns(err)) < 0)
+            return r;
+    }
+    if ((r = ns_child_join(a->joins, err)) < 0 ||
+        (r = ns_set_names(a->spec, err)) < 0 ||
+        (r = join_session_keyring(a, err)) < 0 ||
+        (r = setup_rootfs(a, state_json, err)) < 0)
+        return r;
+    return setup_process(a, exe, exe_len, err);
+}
+
+/* Block until `start` opens the FIFO for reading, then tell it we go. */
+static int wait_for_start(int fifo_fd, struct hull_error *err)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fifo_fd);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return hull_err(err, errno, "open exec fifo");
+    int r = write_all(fd, "0", 1);
+    close(fd);
+    close(fifo_fd);
+    return r < 0 ? hull_err(err, -r, "write exec fifo") : 0;
+}
+
+__attribute__((noreturn)) static void die_to_stderr(const struct hull_error *err)
+{
+    dprintf(STDERR_FILENO, "hull: %s\n", err->msg);
+    _exit(127);
+}
+
+void init_main(const struct init_args *a)
+{
+    struct hull_error err = {0};
+    char *state_json = NULL;
+    char exe[PATH_MAX];
+
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    prctl(PR_SET_DUMPABLE, 0);
+    reset_signals();
+    if (setup(a, &state_json, exe, sizeof exe, &err) < 0) {
+        sync_send(a->sync_fd, SYNC_ERROR, err.code, err.msg, strlen(err.msg));
+        _exit(1);
+    }
+    syscall(SYS_close_range, 3 + a->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+    prctl(PR_SET_PDEATHSIG, 0);
+    if (sync_send(a->sync_fd, SYNC_READY, 0, NULL, 0) < 0)
+        _exit(1);
+    close(a->sync_fd);
+    if (wait_for_start(a->fifo_fd, &err) < 0)
+        die_to_stderr(&err);
+    if (has_hooks(a->spec, HOOK_START_CONTAINER) &&
+        hooks_run(&a->spec->hooks[HOOK_START_CONTAINER], HOOK_START_CONTAINER, state_json, &err) < 0)
+        die_to_stderr(&err);
+    process_exec(&a->spec->process, exe, &err);
+    die_to_stderr(&err);
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The container init: runs in the cloned child, finishes every setup step,
+ * waits for `start` on the exec FIFO and execs the user's program. */
+#ifndef HULL_INIT_H
+#define HULL_INIT_H
+
+#include <stdbool.h>
+
+#include "namespaces.h"
+#include "spec.h"
+
+struct init_args {
+    const struct spec *spec;
+    const char *rootfs;          /* absolute, resolved */
+    const char *bundle;          /* absolute, resolved */
+    const struct ns_joins *joins;
+    int sync_fd;                 /* our end of the socketpair */
+    int fifo_fd;                 /* O_PATH fd of the exec FIFO */
+    int console_fd;              /* -1 without a console socket */
+    int preserve_fds;
+    bool new_userns;
+    bool no_pivot;
+    bool no_new_keyring;
+};
+
+/* Never returns. Errors before READY go to the parent as SYNC_ERROR;
+ * later ones to stderr. */
+__attribute__((noreturn)) void init_main(const struct init_args *a);
+
+#endif

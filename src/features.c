@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `hull features`: what this build supports, as runtime-spec features JSON. */
+#include <stdio.h>
+
+#include "cli.h"
+#include "state.h"
+
+static const char features_json[] =
+"{\n"
+"  \"ociVersionMin\": \"1.0.0\",\n"
+"  \"ociVersionMax\": \"" HULL_OCI_VERSION "\",\n"
+"  \"hooks\": [ \"prestart\", \"createRuntime\", \"createContainer\", \"startContainer\", \"poststart\", \"poststop\" ],\n"
+"  \"mountOptions\": [ \"async\", \"atime\", \"bind\", \"defaults\", \"dev\", \"diratime\", \"dirsync\", \"exec\",\n"
+"    \"lazytime\", \"mand\", \"noatime\", \"nodev\", \"nodiratime\", \"noexec\", \"nolazytime\", \"nomand\",\n"
+"    \"norelatime\", \"nostrictatime\", \"nosuid\", \"private\", \"rbind\", \"relatime\", \"remount\", \"ro\",\n"
+"    \"rprivate\", \"rshared\", \"rslave\", \"runbindable\", \"rw\", \"shared\", \"slave\", \"strictatime\",\n"
+"    \"suid\", \"sync\", \"unbindable\" ],\n"
+"  \"linux\": {\n"
+"    \"namespaces\": [ \"cgroup\", \"ipc\", \"mount\", \"network\", \"pid\", \"time\", \"user\", \"uts\" ],\n"
+"    \"capabilities\": [ \"CAP_CHOWN\", \"CAP_DAC_OVERRIDE\", \"CAP_DAC_READ_SEARCH\", \"CAP_FOWNER\",\n"
+"      \"CAP_FSETID\", \"CAP_KILL\", \"CAP_SETGID\", \"CAP_SETUID\", \"CAP_SETPCAP\", \"CAP_LINUX_IMMUTABLE\",\n"
+"      \"CAP_NET_BIND_SERVICE\", \"CAP_NET_BROADCAST\", \"CAP_NET_ADMIN\", \"CAP_NET_RAW\", \"CAP_IPC_LOCK\",\n"
+"      \"CAP_IPC_OWNER\", \"CAP_SYS_MODULE\", \"CAP_SYS_RAWIO\", \"CAP_SYS_CHROOT\", \"CAP_SYS_PTRACE\",\n"
+"      \"CAP_SYS_PACCT\", \"CAP_SYS_ADMIN\", \"CAP_SYS_BOOT\", \"CAP_SYS_NICE\", \"CAP_SYS_RESOURCE\",\n"
+"      \"CAP_SYS_TIME\", \"CAP_SYS_TTY_CONFIG\", \"CAP_MKNOD\", \"CAP_LEASE\", \"CAP_AUDIT_WRITE\",\n"
+"      \"CAP_AUDIT_CONTROL\", \"CAP_SETFCAP\", \"CAP_MAC_OVERRIDE\", \"CAP_MAC_ADMIN\", \"CAP_SYSLOG\",\n"
+"      \"CAP_WAKE_ALARM\", \"CAP_BLOCK_SUSPEND\", \"CAP_AUDIT_READ\", \"CAP_PERFMON\", \"CAP_BPF\",\n"
+"      \"CAP_CHECKPOINT_RESTORE\" ],\n"
+"    \"cgroup\": { \"v1\": false, \"v2\": false, \"systemd\": false, \"systemdUser\": false, \"rdma\": false },\n"
+"    \"seccomp\": { \"enabled\": false },\n"
+"    \"apparmor\": { \"enabled\": false },\n"
+"    \"selinux\": { \"enabled\": false },\n"
+"    \"intelRdt\": { \"enabled\": false },\n"
+"    \"mountExtensions\": { \"idmap\": { \"enabled\": false } }\n"
+"  },\n"
+"  \"annotations\": {\n"
+"    \"org.opencontainers.runtime-spec.features.version\": \"" PACKAGE_VERSION "\"\n"
+"  }\n"
+"}\n";
+
+int cmd_features(int argc, char **argv)
+{
+    int next;
+    if (cli_parse(argc, argv, NULL, 0, &next) < 0 || cli_want_args("features", argc, next, 0, 0, "") < 0)
+        return 1;
+    fputs(features_json, stdout);
+    return 0;
+}
