@@ -15,7 +15,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +22,7 @@
 #include "hooks.h"
 #include "init.h"
 #include "namespaces.h"
+#include "security/seccomp.h"
 #include "spec.h"
 #include "sync.h"
 #include "utils.h"
@@ -39,6 +39,7 @@ struct create_ctx {
     char bundle[PATH_MAX];
     char rootfs[PATH_MAX];
     struct ns_joins joins;
+    struct seccomp_prog seccomp;
     struct container_state st;
     int rootfd, dirfd, fifo_fd;
     int sync[2];
@@ -91,6 +92,8 @@ static int check_spec(struct create_ctx *c, struct hull_error *err)
     if (!c->spec.process.terminal && c->o->console_fd >= 0 && !c->o->console_optional)
         return hull_errx(err, EINVAL, "--console-socket given but process.terminal is false");
     int r = ns_validate(&c->spec, err);
+    if (r == 0 && c->spec.linux_.seccomp.present)
+        r = seccomp_compile(&c->spec.linux_.seccomp, &c->seccomp, err);
     return r < 0 ? hull_err_prefix(err, "config.json") : 0;
 }
 
@@ -180,6 +183,7 @@ static int spawn_init(struct create_ctx *c, struct hull_error *err)
             .spec = &c->spec, .rootfs = c->rootfs, .bundle = c->bundle, .joins = &c->joins,
             .sync_fd = c->sync[1], .fifo_fd = c->fifo_fd,
             .console_fd = c->spec.process.terminal ? c->o->console_fd : -1,
+            .seccomp = c->spec.linux_.seccomp.present ? &c->seccomp : NULL,
             .preserve_fds = c->o->preserve_fds, .no_pivot = c->o->no_pivot,
             .no_new_keyring = c->o->no_new_keyring,
             .new_userns = (ns_clone_flags(&c->spec) & CLONE_NEWUSER) != 0,
@@ -216,6 +220,66 @@ static int run_runtime_hooks(struct create_ctx *c, char *json, struct hull_error
     return 0;
 }
 
+static int serve_hooks_request(struct create_ctx *c, struct hull_error *err)
+{
+    char *json = state_to_json(&c->st, STATUS_CREATING, false);
+    if (json == NULL)
+        return hull_errx(err, ENOMEM, "out of memory");
+    int r = run_runtime_hooks(c, json, err);
+    if (r == 0 && (r = sync_send(c->sync[0], SYNC_HOOKS_DONE, 0, json, strlen(json))) < 0)
+        r = hull_err(err, -r, "sync with container init");
+    free(json);
+    return r;
+}
+
+static int serve_seccomp_fd(struct create_ctx *c, int fd, struct hull_error *err)
+{
+    if (fd < 0)
+        return hull_errx(err, EPROTO, "container init: seccomp listener fd missing");
+    char *json = state_to_json(&c->st, STATUS_CREATING, false);
+    int r = json == NULL ? hull_errx(err, ENOMEM, "out of memory")
+                         : seccomp_send_to_agent(&c->spec.linux_.seccomp, fd, c->pid, json, err);
+    free(json);
+    close(fd);
+    if (r == 0 && (r = sync_send(c->sync[0], SYNC_SECCOMP_DONE, 0, NULL, 0)) < 0)
+        r = hull_err(err, -r, "sync with container init");
+    return r;
+}
+
+/* One message from the init: 1 when it is READY, 0 to go on, or an error. */
+static int serve_one(struct create_ctx *c, struct hull_error *err)
+{
+    struct sync_hdr h;
+    char *payload = NULL;
+    int fd;
+    int r = sync_recv(c->sync[0], &h, &payload, &fd);
+    if (r == -ECONNRESET)
+        return hull_errx(err, ECHILD, "container init exited during setup");
+    if (r < 0)
+        return hull_err(err, -r, "read from container init");
+    switch (h.type) {
+    case SYNC_READY:
+        r = 1;
+        break;
+    case SYNC_ERROR:
+        r = hull_errx(err, h.code > 0 ? h.code : EIO, "%s", payload != NULL ? payload : "init failed");
+        break;
+    case SYNC_HOOKS_REQUEST:
+        r = serve_hooks_request(c, err);
+        break;
+    case SYNC_SECCOMP_FD:
+        r = serve_seccomp_fd(c, fd, err);
+        fd = -1;
+        break;
+    default:
+        r = hull_errx(err, EPROTO, "container init: unexpected message %u", h.type);
+    }
+    if (fd >= 0)
+        close(fd);
+    free(payload);
+    return r;
+}
+
 /* Serve the init until it reports READY. */
 static int talk_to_init(struct create_ctx *c, struct hull_error *err)
 {
@@ -226,34 +290,9 @@ static int talk_to_init(struct create_ctx *c, struct hull_error *err)
         if ((r = sync_send(c->sync[0], SYNC_IDMAP_DONE, 0, NULL, 0)) < 0)
             return hull_err(err, -r, "sync with container init");
     }
-    for (;;) {
-        struct sync_hdr h;
-        char *payload = NULL;
-        r = sync_recv(c->sync[0], &h, &payload);
-        if (r == -ECONNRESET)
-            return hull_errx(err, ECHILD, "container init exited during setup");
-        if (r < 0)
-            return hull_err(err, -r, "read from container init");
-        if (h.type == SYNC_READY)
-            return 0;
-        if (h.type == SYNC_ERROR) {
-            r = hull_errx(err, h.code > 0 ? h.code : EIO, "%s", payload != NULL ? payload : "init failed");
-            free(payload);
-            return r;
-        }
-        free(payload);
-        if (h.type != SYNC_HOOKS_REQUEST)
-            return hull_errx(err, EPROTO, "container init: unexpected message %u", h.type);
-        char *json = state_to_json(&c->st, STATUS_CREATING, false);
-        if (json == NULL)
-            return hull_errx(err, ENOMEM, "out of memory");
-        r = run_runtime_hooks(c, json, err);
-        if (r == 0 && (r = sync_send(c->sync[0], SYNC_HOOKS_DONE, 0, json, strlen(json))) < 0)
-            r = hull_err(err, -r, "sync with container init");
-        free(json);
-        if (r < 0)
-            return r;
-    }
+    while ((r = serve_one(c, err)) == 0)
+        ;
+    return r < 0 ? r : 0;
 }
 
 static int write_pid_file(const char *path, pid_t pid, struct hull_error *err)
@@ -300,6 +339,7 @@ static void create_ctx_free(struct create_ctx *c)
     if (c->rootfd >= 0)
         close(c->rootfd);
     ns_close_joins(&c->joins);
+    seccomp_prog_free(&c->seccomp);
     state_free(&c->st);
     spec_free(&c->spec);
     free(c->cfg);
@@ -704,18 +744,6 @@ void container_list_free(struct container_info *list, size_t n)
 
 int container_connect_console(const char *path, int *fd, struct hull_error *err)
 {
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    if (strlen(path) >= sizeof addr.sun_path)
-        return hull_errx(err, ENAMETOOLONG, "console socket %s: path too long", path);
-    strcpy(addr.sun_path, path);
-    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s < 0)
-        return hull_err(err, errno, "console socket");
-    if (connect(s, (struct sockaddr *)&addr, sizeof addr) < 0) {
-        int e = errno;
-        close(s);
-        return hull_err(err, e, "connect console socket %s", path);
-    }
-    *fd = s;
-    return 0;
+    int r = unix_connect(path, fd, err);
+    return r < 0 ? hull_err_prefix(err, "--console-socket") : 0;
 }

@@ -91,6 +91,26 @@ static int setup_rootfs(const struct init_args *a, char **state_json, struct hul
     return rootfs_finalize(&ctx, err);
 }
 
+/* With a notify listener the fd must reach the agent before the parent
+ * leaves; without no_new_privs the filter needs CAP_SYS_ADMIN, so it is
+ * loaded before the capabilities drop. Otherwise it waits until exec. */
+static bool seccomp_early(const struct init_args *a)
+{
+    return a->seccomp != NULL && (a->seccomp->notify || !a->spec->process.no_new_privileges);
+}
+
+static int load_seccomp(const struct init_args *a, struct hull_error *err)
+{
+    int listener, r = seccomp_load_prog(a->seccomp, &listener, err);
+    if (r < 0 || listener < 0)
+        return r;
+    r = sync_send_fd(a->sync_fd, SYNC_SECCOMP_FD, listener);
+    close(listener);
+    if (r < 0)
+        return hull_err(err, -r, "send seccomp listener");
+    return sync_expect(a->sync_fd, SYNC_SECCOMP_DONE, NULL, err);
+}
+
 static int setup_process(const struct init_args *a, char *exe, size_t exe_len, struct hull_error *err)
 {
     const struct spec *s = a->spec;
@@ -104,6 +124,7 @@ static int setup_process(const struct init_args *a, char *exe, size_t exe_len, s
         (r = process_set_identity(p, a->new_userns, err)) < 0 ||
         (r = process_chdir(p, err)) < 0 ||
         (r = process_find_executable(p, exe, exe_len, err)) < 0 ||
+        (seccomp_early(a) && (r = load_seccomp(a, err)) < 0) ||
         (r = process_apply_caps(p, err)) < 0)
         return r;
     return process_set_no_new_privs(p, err);
@@ -168,6 +189,8 @@ void init_main(const struct init_args *a)
         die_to_stderr(&err);
     if (has_hooks(a->spec, HOOK_START_CONTAINER) &&
         hooks_run(&a->spec->hooks[HOOK_START_CONTAINER], HOOK_START_CONTAINER, state_json, &err) < 0)
+        die_to_stderr(&err);
+    if (a->seccomp != NULL && !seccomp_early(a) && load_seccomp(a, &err) < 0)
         die_to_stderr(&err);
     process_exec(&a->spec->process, exe, &err);
     die_to_stderr(&err);

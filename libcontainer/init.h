@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "namespaces.h"
+#include "security/seccomp.h"
 #include "spec.h"
 
 struct init_args {
@@ -18,6 +19,7 @@ struct init_args {
     int fifo_fd;                 /* O_PATH fd of the exec FIFO */
     int console_fd;              /* -1 without a console socket */
     int preserve_fds;
+    const struct seccomp_prog *seccomp; /* NULL without linux.seccomp */
     bool new_userns;
     bool no_pivot;
     bool no_new_keyring;

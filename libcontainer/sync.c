@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "sync.h"
 
+#include <unistd.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +28,33 @@ static int send_packet(int sock, const void *buf, size_t len)
     return (size_t)n == len ? 0 : -EIO;
 }
 
-static int recv_packet(int sock, void *buf, size_t len)
+static void take_fd(struct msghdr *msg, int *fd)
 {
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        int got;
+        memcpy(&got, CMSG_DATA(c), sizeof got);
+        if (fd != NULL && *fd < 0)
+            *fd = got;
+        else
+            close(got);
+    }
+}
+
+static int recv_packet(int sock, void *buf, size_t len, int *fd)
+{
+    union { char b[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+    struct iovec iov = { .iov_base = buf, .iov_len = len };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b,
+                          .msg_controllen = sizeof u.b };
     ssize_t n;
     do
-        n = recv(sock, buf, len, MSG_TRUNC);
+        n = recvmsg(sock, &msg, MSG_TRUNC | MSG_CMSG_CLOEXEC);
     while (n < 0 && errno == EINTR);
     if (n < 0)
         return -errno;
+    take_fd(&msg, fd);
     if (n == 0)
         return -ECONNRESET;
     return (size_t)n == len ? 0 : -EBADMSG;
@@ -50,11 +71,33 @@ int sync_send(int sock, enum sync_type type, int code, const void *payload, size
     return r;
 }
 
-int sync_recv(int sock, struct sync_hdr *hdr, char **payload)
+int sync_send_fd(int sock, enum sync_type type, int fd)
+{
+    struct sync_hdr h = { .type = type };
+    union { char b[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+    memset(&u, 0, sizeof u);
+    struct iovec iov = { .iov_base = &h, .iov_len = sizeof h };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b,
+                          .msg_controllen = sizeof u.b };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    ssize_t n;
+    do
+        n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return n < 0 ? -errno : 0;
+}
+
+int sync_recv(int sock, struct sync_hdr *hdr, char **payload, int *fd)
 {
     if (payload != NULL)
         *payload = NULL;
-    int r = recv_packet(sock, hdr, sizeof *hdr);
+    if (fd != NULL)
+        *fd = -1;
+    int r = recv_packet(sock, hdr, sizeof *hdr, fd);
     if (r < 0 || hdr->len == 0)
         return r;
     if (hdr->len > SYNC_PAYLOAD_MAX)
@@ -62,7 +105,7 @@ int sync_recv(int sock, struct sync_hdr *hdr, char **payload)
     char *p = malloc(hdr->len + 1);
     if (p == NULL)
         return -ENOMEM;
-    r = recv_packet(sock, p, hdr->len);
+    r = recv_packet(sock, p, hdr->len, NULL);
     if (r < 0) {
         free(p);
         return r;
@@ -79,7 +122,7 @@ int sync_expect(int sock, enum sync_type type, char **payload, struct hull_error
 {
     struct sync_hdr h;
     char *p = NULL;
-    int r = sync_recv(sock, &h, &p);
+    int r = sync_recv(sock, &h, &p, NULL);
     if (r == -ECONNRESET)
         return hull_errx(err, ECHILD, "container init exited during setup");
     if (r < 0)

@@ -16,6 +16,8 @@ enum sync_type {
     SYNC_HOOKS_DONE,       /* parent -> init: payload is the state JSON */
     SYNC_READY,            /* init -> parent: waiting for start */
     SYNC_ERROR,            /* init -> parent: payload is the message, code the errno */
+    SYNC_SECCOMP_FD,       /* init -> parent: carries the seccomp listener fd */
+    SYNC_SECCOMP_DONE,     /* parent -> init: the listener fd was handed on */
 };
 
 struct sync_hdr {
@@ -28,9 +30,13 @@ int sync_socketpair(int fds[2], struct hull_error *err);
 
 int sync_send(int sock, enum sync_type type, int code, const void *payload, size_t len);
 
-/* Receive one message; *payload (malloc'ed, NUL-terminated) when len > 0.
+/* Send a header-only message carrying one fd (SCM_RIGHTS). */
+int sync_send_fd(int sock, enum sync_type type, int fd);
+
+/* Receive one message; *payload (malloc'ed, NUL-terminated) when len > 0,
+ * *fd the passed fd or -1 (fd may be NULL: a passed fd is then closed).
  * Returns -ECONNRESET when the peer closed the socket. */
-int sync_recv(int sock, struct sync_hdr *hdr, char **payload);
+int sync_recv(int sock, struct sync_hdr *hdr, char **payload, int *fd);
 
 /* Receive and require a given type; an SYNC_ERROR from the init becomes
  * err with its text; EOF becomes "container init exited during setup". */

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -431,4 +432,22 @@ void format_time_rfc3339(char *buf, size_t len)
     char base[32];
     strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(buf, len, "%s.%09ldZ", base, ts.tv_nsec);
+}
+
+int unix_connect(const char *path, int *fd, struct hull_error *err)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    if (strlen(path) >= sizeof addr.sun_path)
+        return hull_errx(err, ENAMETOOLONG, "%s: socket path too long", path);
+    strcpy(addr.sun_path, path);
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return hull_err(err, errno, "socket");
+    if (connect(s, (struct sockaddr *)&addr, sizeof addr) < 0) {
+        int e = errno;
+        close(s);
+        return hull_err(err, e, "connect %s", path);
+    }
+    *fd = s;
+    return 0;
 }

@@ -57,6 +57,9 @@ int close_fds_from(int first, const int *keep, size_t nkeep);
 int send_fd(int sock, int fd, const void *data, size_t len);
 int recv_fd(int sock, int *fd, void *data, size_t len);
 
+/* Connect an AF_UNIX stream socket to path (O_CLOEXEC). */
+int unix_connect(const char *path, int *fd, struct hull_error *err);
+
 /* RFC 3339 UTC time with nanoseconds: "2026-12-06T02:31:38.123456789Z". */
 void format_time_rfc3339(char *buf, size_t len);
 
