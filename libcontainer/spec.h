@@ -106,7 +106,7 @@ struct spec_device {
 
 struct spec_device_rule {
     bool allow;
-    char type;                       /* 'a', 'c', 'b', 0 = all */
+    char type;                       /* 'a' (all, also when absent), 'c', 'b' */
     opt_i64 major, minor;            /* unset = wildcard */
     const char *access;              /* subset of "rwm", NULL = "rwm" */
 };
