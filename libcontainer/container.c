@@ -643,7 +643,9 @@ int container_delete(const char *root, const char *id, bool force, struct hull_e
     if (r < 0)
         return (force && r != -ENOENT && state_validate_id(id, NULL) == 0) ? delete_damaged(root, id, err) : r;
     bool live = h.status != STATUS_STOPPED;
-    if (live && h.status != STATUS_CREATED && !force) {
+    /* The spec forbids deleting a container that is not stopped; created
+     * counts as not stopped (crun agrees, runc does not). */
+    if (live && !force) {
         r = hull_errx(err, EBUSY, "cannot delete container \"%s\" that is not stopped: %s (use --force)",
                       id, state_status_name(h.status));
         handle_close(&h);

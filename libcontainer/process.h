@@ -8,31 +8,60 @@
 #ifndef HULL_PROCESS_H
 #define HULL_PROCESS_H
 
+#include <sched.h>
+#include <stddef.h>
+
 #include "error.h"
 #include "spec.h"
 
 /* linux.sysctl via /proc/sys (fds verified on procfs). Keys with '.' or '/'. */
 int process_apply_sysctl(const struct kv_list *sysctl, struct hull_error *err);
 
+/* A sysctl key as a path below /proc/sys, as sysctl(8) reads it: when the
+ * first separator is '.', dots and slashes swap ("net.ipv4.ip_forward" ->
+ * "net/ipv4/ip_forward", "net.ipv4.conf.eth0/1.rp_filter" ->
+ * "net/ipv4/conf/eth0.1/rp_filter"); otherwise the key is used as is.
+ * -EINVAL for an empty, absolute, "." or ".." component; -ENAMETOOLONG. */
+int process_sysctl_path(const char *key, char *out, size_t len);
+
 int process_apply_rlimits(const struct spec_process *p, struct hull_error *err);
 
 /* Write oomScoreAdj to /proc/self/oom_score_adj (if set). */
 int process_set_oom_score_adj(const struct spec_process *p, struct hull_error *err);
 
-/* scheduler, ioPriority, personality, execCPUAffinity.initial. */
+/* scheduler, ioPriority, personality, execCPUAffinity (initial, then
+ * final: the caller is already in its cgroup). */
 int process_apply_scheduling(const struct spec *s, struct hull_error *err);
 
-/* When p->terminal: setsid, open a pty pair (from /dev/ptmx of the new
- * root), make the slave the controlling terminal and fds 0-2, set the
- * console size, and send the master over console_sock (SCM_RIGHTS). */
+/* "0-3,5" -> set. -EINVAL on bad syntax, -ERANGE for a cpu >= CPU_SETSIZE. */
+int process_parse_cpu_list(const char *list, cpu_set_t *set);
+
+/* sched_setaffinity from a cpu list (no-op when NULL or empty); field
+ * names the config entry in errors ("process.execCPUAffinity.final"). */
+int process_set_cpu_affinity(const char *list, const char *field, struct hull_error *err);
+
+/* When p->terminal: open a pty pair (from /dev/ptmx of the new root; the
+ * slave checked to be its peer on devpts), set the console size, bind the
+ * slave onto /dev/console (created if missing, never through a symlink),
+ * send the master over console_sock (SCM_RIGHTS), then setsid and make
+ * the slave the controlling terminal and fds 0-2. -EINVAL with
+ * "process.terminal requires --console-socket" when console_sock < 0. */
 int process_setup_terminal(const struct spec_process *p, int console_sock,
                            struct hull_error *err);
 
-/* setgroups(additionalGids), setresgid, setresuid, umask; keeps the
- * permitted capabilities across the uid change (PR_SET_KEEPCAPS). */
+/* setgroups(additionalGids), setresgid, setresuid, umask (0022 when
+ * unset); keeps the permitted capabilities across the uid change
+ * (PR_SET_KEEPCAPS). Stdio pipes, sockets and pty are handed to the uid.
+ * setgroups denied in a user namespace is fine with no additionalGids. */
 int process_set_identity(const struct spec_process *p, bool userns, struct hull_error *err);
 
-/* chdir(process.cwd), which must resolve inside the new root. */
+/* Before the root is made read-only (runc does the same): create
+ * process.cwd (0755, owned by the runtime) inside rootfd, the rootfs
+ * directory, when it is missing. */
+int process_create_cwd(const struct spec_process *p, int rootfd, struct hull_error *err);
+
+/* chdir(process.cwd), which must resolve inside the new root; a missing
+ * cwd is created (0755) as the container user. */
 int process_chdir(const struct spec_process *p, struct hull_error *err);
 
 /* process.capabilities: bounding set dropped, then the other sets, ambient
