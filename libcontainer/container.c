@@ -181,7 +181,7 @@ static int spawn_init(struct create_ctx *c, struct hull_error *err)
         close(c->sync[0]);
         struct init_args a = {
             .spec = &c->spec, .rootfs = c->rootfs, .bundle = c->bundle, .joins = &c->joins,
-            .sync_fd = c->sync[1], .fifo_fd = c->fifo_fd,
+            .sync_fd = c->sync[1], .fifo_fd = c->fifo_fd, .state_dirfd = c->dirfd,
             .console_fd = c->spec.process.terminal ? c->o->console_fd : -1,
             .seccomp = c->spec.linux_.seccomp.present ? &c->seccomp : NULL,
             .preserve_fds = c->o->preserve_fds, .no_pivot = c->o->no_pivot,
@@ -220,9 +220,11 @@ static int run_runtime_hooks(struct create_ctx *c, char *json, struct hull_error
     return 0;
 }
 
+/* The hooks of the create step see the environment as created: the
+ * conformance suite requires "created" in the prestart hook's state. */
 static int serve_hooks_request(struct create_ctx *c, struct hull_error *err)
 {
-    char *json = state_to_json(&c->st, STATUS_CREATING, false);
+    char *json = state_to_json(&c->st, STATUS_CREATED, false);
     if (json == NULL)
         return hull_errx(err, ENOMEM, "out of memory");
     int r = run_runtime_hooks(c, json, err);

@@ -15,6 +15,7 @@
 #include "hooks.h"
 #include "process.h"
 #include "rootfs.h"
+#include "security/caps.h"
 #include "sync.h"
 #include "utils.h"
 
@@ -72,6 +73,21 @@ static int hooks_round_trip(const struct init_args *a, char **state_json, struct
     return sync_expect(a->sync_fd, SYNC_HOOKS_DONE, state_json, err);
 }
 
+/* Without a mount namespace nothing may be mounted: it would land on the
+ * host. The init only changes its root (documented in hull(8)). */
+static int enter_rootfs_shared_mntns(const struct init_args *a, char **state_json,
+                                     struct hull_error *err)
+{
+    int r = hooks_round_trip(a, state_json, err);
+    if (r == 0 && has_hooks(a->spec, HOOK_CREATE_CONTAINER))
+        r = hooks_run(&a->spec->hooks[HOOK_CREATE_CONTAINER], HOOK_CREATE_CONTAINER, *state_json, err);
+    if (r < 0)
+        return r;
+    if (chdir(a->rootfs) < 0 || chroot(".") < 0 || chdir("/") < 0)
+        return hull_err(err, errno, "chroot %s", a->rootfs);
+    return 0;
+}
+
 static int setup_rootfs(const struct init_args *a, char **state_json, struct hull_error *err)
 {
     struct rootfs_ctx ctx = {
@@ -79,6 +95,8 @@ static int setup_rootfs(const struct init_args *a, char **state_json, struct hul
         .new_cgroupns = spec_find_namespace(a->spec, NS_CGROUP) != NULL, .no_pivot = a->no_pivot,
     };
     int r;
+    if (spec_find_namespace(a->spec, NS_MOUNT) == NULL)
+        return enter_rootfs_shared_mntns(a, state_json, err);
     if (chdir(a->bundle) < 0)
         return hull_err(err, errno, "chdir %s", a->bundle);
     if ((r = rootfs_prepare(&ctx, err)) < 0 || (r = hooks_round_trip(a, state_json, err)) < 0)
@@ -93,7 +111,8 @@ static int setup_rootfs(const struct init_args *a, char **state_json, struct hul
 
 /* With a notify listener the fd must reach the agent before the parent
  * leaves; without no_new_privs the filter needs CAP_SYS_ADMIN, so it is
- * loaded before the capabilities drop. Otherwise it waits until exec. */
+ * loaded before the capabilities drop (the filter then must allow capset,
+ * as every engine profile does). Otherwise it waits until just before exec. */
 static bool seccomp_early(const struct init_args *a)
 {
     return a->seccomp != NULL && (a->seccomp->notify || !a->spec->process.no_new_privileges);
@@ -101,7 +120,16 @@ static bool seccomp_early(const struct init_args *a)
 
 static int load_seccomp(const struct init_args *a, struct hull_error *err)
 {
-    int listener, r = seccomp_load_prog(a->seccomp, &listener, err);
+    int listener;
+    cap_t saved = NULL;
+    /* After the uid change the effective set is empty; loading a filter
+     * without no_new_privs needs CAP_SYS_ADMIN, still in the permitted set. */
+    int r = a->spec->process.no_new_privileges ? 0 : caps_raise_effective(&saved, err);
+    if (r < 0)
+        return r;
+    r = seccomp_load_prog(a->seccomp, &listener, err);
+    if (saved != NULL)
+        caps_restore(saved);
     if (r < 0 || listener < 0)
         return r;
     r = sync_send_fd(a->sync_fd, SYNC_SECCOMP_FD, listener);
@@ -147,17 +175,23 @@ static int setup(const struct init_args *a, char **state_json, char *exe, size_t
     return setup_process(a, exe, exe_len, err);
 }
 
-/* Block until `start` opens the FIFO for reading, then tell it we go. */
-static int wait_for_start(int fifo_fd, struct hull_error *err)
+/* Block until `start` opens the FIFO for reading, then tell it we go.
+ * The FIFO is reopened through our own fd (no directory permission is
+ * needed after the uid change); without a /proc in the new root, through
+ * the state directory. */
+static int wait_for_start(int fifo_fd, int state_dirfd, struct hull_error *err)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/self/fd/%d", fifo_fd);
     int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        fd = openat(state_dirfd, "exec.fifo", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return hull_err(err, errno, "open exec fifo");
     int r = write_all(fd, "0", 1);
     close(fd);
     close(fifo_fd);
+    close(state_dirfd);
     return r < 0 ? hull_err(err, -r, "write exec fifo") : 0;
 }
 
@@ -185,7 +219,7 @@ void init_main(const struct init_args *a)
     if (sync_send(a->sync_fd, SYNC_READY, 0, NULL, 0) < 0)
         _exit(1);
     close(a->sync_fd);
-    if (wait_for_start(a->fifo_fd, &err) < 0)
+    if (wait_for_start(a->fifo_fd, a->state_dirfd, &err) < 0)
         die_to_stderr(&err);
     if (has_hooks(a->spec, HOOK_START_CONTAINER) &&
         hooks_run(&a->spec->hooks[HOOK_START_CONTAINER], HOOK_START_CONTAINER, state_json, &err) < 0)

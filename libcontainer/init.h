@@ -17,6 +17,7 @@ struct init_args {
     const struct ns_joins *joins;
     int sync_fd;                 /* our end of the socketpair */
     int fifo_fd;                 /* O_PATH fd of the exec FIFO */
+    int state_dirfd;             /* the container's state directory */
     int console_fd;              /* -1 without a console socket */
     int preserve_fds;
     const struct seccomp_prog *seccomp; /* NULL without linux.seccomp */

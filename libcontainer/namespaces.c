@@ -37,10 +37,10 @@ static bool has_ns(const struct spec *s, enum spec_ns_type t)
 int ns_validate(const struct spec *s, struct hull_error *err)
 {
     const struct spec_linux *l = &s->linux_;
-    if ((s->hostname != NULL && s->hostname[0] != '\0') && !creates(s, NS_UTS))
-        return hull_errx(err, EINVAL, "hostname: needs a new uts namespace");
-    if ((s->domainname != NULL && s->domainname[0] != '\0') && !creates(s, NS_UTS))
-        return hull_errx(err, EINVAL, "domainname: needs a new uts namespace");
+    if ((s->hostname != NULL && s->hostname[0] != '\0') && !has_ns(s, NS_UTS))
+        return hull_errx(err, EINVAL, "hostname: needs a uts namespace");
+    if ((s->domainname != NULL && s->domainname[0] != '\0') && !has_ns(s, NS_UTS))
+        return hull_errx(err, EINVAL, "domainname: needs a uts namespace");
     if ((l->uid_mappings.n > 0 || l->gid_mappings.n > 0) && !creates(s, NS_USER))
         return hull_errx(err, EINVAL, "linux.uidMappings: needs a new user namespace");
     if (creates(s, NS_USER) && (l->uid_mappings.n == 0 || l->gid_mappings.n == 0))
@@ -49,8 +49,6 @@ int ns_validate(const struct spec *s, struct hull_error *err)
         return hull_errx(err, EINVAL, "linux.timeOffsets: needs a new time namespace");
     if (l->sysctl.n > 0 && !has_ns(s, NS_MOUNT))
         return hull_errx(err, EINVAL, "linux.sysctl: needs a mount namespace");
-    if (!has_ns(s, NS_MOUNT))
-        return hull_errx(err, EINVAL, "linux.namespaces: a mount namespace is required");
     if (spec_find_namespace(s, NS_USER) != NULL && spec_find_namespace(s, NS_USER)->path != NULL &&
         creates(s, NS_PID))
         return hull_errx(err, ENOTSUP, "linux.namespaces: a new pid namespace inside a joined user namespace is not supported");

@@ -606,6 +606,27 @@ static int check_nonempty(struct jp *p, const char *s)
     return *s != '\0' ? 0 : jp_fail(p, "must not be empty");
 }
 
+static bool take_digits(const char **s)
+{
+    const char *start = *s;
+    while (**s >= '0' && **s <= '9')
+        (*s)++;
+    return *s > start && (*s - start == 1 || *start != '0');
+}
+
+/* SemVer 2.0.0 "MAJOR.MINOR.PATCH[-pre][+build]" with major 1: the
+ * versions of the runtime-spec this runtime implements. */
+static int check_oci_version(struct jp *p, const char *s)
+{
+    char b[SHOW_MAX];
+    const char *c = s;
+    bool ok = strncmp(c, "1.", 2) == 0;
+    c += 2;
+    ok = ok && take_digits(&c) && *c++ == '.' && take_digits(&c);
+    ok = ok && (*c == '\0' || *c == '-' || *c == '+');
+    return ok ? 0 : jp_fail(p, "\"%s\" is not a supported version (want 1.x.y)", show(s, b));
+}
+
 static int check_abs_path(struct jp *p, const char *s)
 {
     char b[SHOW_MAX];
@@ -1669,7 +1690,7 @@ static int parse_document(struct jp *p, yajl_val root, struct spec *s)
 {
     int r;
 
-    if ((r = get_str(p, root, "ociVersion", REQUIRED, check_nonempty, &s->oci_version)) < 0 ||
+    if ((r = get_str(p, root, "ociVersion", REQUIRED, check_oci_version, &s->oci_version)) < 0 ||
         (r = get_object(p, root, "root", REQUIRED, parse_root, s)) < 0 ||
         (r = get_array(p, root, "mounts", OPTIONAL, parse_mounts, s)) < 0 ||
         (r = get_object(p, root, "process", OPTIONAL, parse_process, s)) < 0 ||

@@ -535,6 +535,12 @@ TEST(null_is_absent)
     CHECK(s.linux_.rootfs_propagation == NULL);
     spec_free(&s);
     EXPECT_ERROR("{'ociVersion':null,'root':{'path':'rootfs'}}", "ociVersion: missing");
+    EXPECT_ERROR("{'ociVersion':'invalid','root':{'path':'rootfs'}}",
+                 "ociVersion: \"invalid\" is not a supported version (want 1.x.y)");
+    EXPECT_ERROR("{'ociVersion':'2.0.0','root':{'path':'rootfs'}}",
+                 "ociVersion: \"2.0.0\" is not a supported version (want 1.x.y)");
+    EXPECT_ERROR("{'ociVersion':'1.01.0','root':{'path':'rootfs'}}",
+                 "ociVersion: \"1.01.0\" is not a supported version (want 1.x.y)");
     EXPECT_ERROR(DOC("'process':{'cwd':null,'args':['sh']}"), "process.cwd: missing");
     EXPECT_ERROR(LINUX("'seccomp':{'defaultAction':null}"), "linux.seccomp.defaultAction: missing");
 }
@@ -617,7 +623,7 @@ static int parse_nested(int total, struct hull_error *err)
 {
     char doc[512];
     struct spec s;
-    int n = snprintf(doc, sizeof doc, "{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"},\"x\":");
+    int n = snprintf(doc, sizeof doc, "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},\"x\":");
     for (int i = 1; i < total; i++)
         doc[n++] = '[';
     for (int i = 1; i < total; i++)
@@ -635,7 +641,7 @@ TEST(nesting_limit)
 
     CHECK_INT_EQ(parse_nested(64, &err), 0);
     CHECK_INT_EQ(parse_nested(65, &err), -EINVAL);
-    CHECK_STR_EQ(err.msg, "byte 105: nested deeper than 64 levels");
+    CHECK_STR_EQ(err.msg, "byte 109: nested deeper than 64 levels");
 }
 
 TEST(oversized_input_is_rejected)
@@ -654,7 +660,7 @@ TEST(oversized_input_is_rejected)
 
 TEST(duplicate_keys_are_rejected)
 {
-    EXPECT_ERROR("{'ociVersion':'1','ociVersion':'2','root':{'path':'r'}}",
+    EXPECT_ERROR("{'ociVersion':'1.0.0','ociVersion':'2','root':{'path':'r'}}",
                  "duplicate key \"ociVersion\"");
     EXPECT_ERROR(PROC("'x':{'b':1,'a':2,'b':3}"), "process.x: duplicate key \"b\"");
     EXPECT_ERROR(LINUX("'sysctl':{'k':'1','k':'2'}"), "linux.sysctl: duplicate key \"k\"");
@@ -716,8 +722,8 @@ TEST(fifo_devices_need_no_numbers)
 TEST(wrong_types)
 {
     EXPECT_ERROR("{'ociVersion':1,'root':{'path':'r'}}", "ociVersion: expected string");
-    EXPECT_ERROR("{'ociVersion':'1','root':'r'}", "root: expected object");
-    EXPECT_ERROR("{'ociVersion':'1','root':{'path':'r','readonly':'yes'}}",
+    EXPECT_ERROR("{'ociVersion':'1.0.0','root':'r'}", "root: expected object");
+    EXPECT_ERROR("{'ociVersion':'1.0.0','root':{'path':'r','readonly':'yes'}}",
                  "root.readonly: expected boolean");
     EXPECT_ERROR(DOC("'process':{'cwd':'/','args':['a','b',3]}"), "process.args[2]: expected string");
     EXPECT_ERROR(DOC("'process':{'cwd':'/','args':'sh'}"), "process.args: expected array");
@@ -1020,7 +1026,7 @@ TEST(messages_are_sanitized)
     REQUIRE(key != NULL && doc != NULL);
     memset(key, 'k', 4095);
     key[4095] = '\0';
-    snprintf(doc, 8192, "{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"},"
+    snprintf(doc, 8192, "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},"
                         "\"annotations\":{\"%s\":1}}", key);
     CHECK_INT_EQ(spec_parse(doc, strlen(doc), &s, &err), -EINVAL);
     CHECK(strncmp(err.msg, "annotations[\"kkkk", 17) == 0);
@@ -1193,7 +1199,7 @@ TEST(load_from_bundle)
     CHECK_INT_EQ(spec_load(dfd, &s, &err), 0);
     CHECK_STR_EQ(s.hostname, "h");
     spec_free(&s);
-    REQUIRE(write_bundle(dir, "{\"ociVersion\":\"1\",\"root\":{}}") == 0);
+    REQUIRE(write_bundle(dir, "{\"ociVersion\":\"1.0.0\",\"root\":{}}") == 0);
     CHECK_INT_EQ(spec_load(dfd, &s, &err), -EINVAL);
     CHECK_STR_EQ(err.msg, "config.json: root.path: missing");
     CHECK(memcmp(&s, &zero_spec, sizeof s) == 0);
