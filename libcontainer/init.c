@@ -139,7 +139,8 @@ static int load_seccomp(const struct init_args *a, struct hull_error *err)
     return sync_expect(a->sync_fd, SYNC_SECCOMP_DONE, NULL, err);
 }
 
-static int setup_process(const struct init_args *a, char *exe, size_t exe_len, struct hull_error *err)
+static int setup_process(const struct init_args *a, char *exe, size_t exe_len, char ***envp,
+                         struct hull_error *err)
 {
     const struct spec *s = a->spec;
     const struct spec_process *p = &s->process;
@@ -149,6 +150,7 @@ static int setup_process(const struct init_args *a, char *exe, size_t exe_len, s
         (r = process_setup_terminal(p, a->console_fd, err)) < 0 ||
         (r = process_set_oom_score_adj(p, err)) < 0 ||
         (r = process_apply_scheduling(s, err)) < 0 ||
+        (r = process_prepare_env(p, envp, err)) < 0 ||
         (r = process_set_identity(p, a->new_userns, err)) < 0 ||
         (r = process_chdir(p, err)) < 0 ||
         (r = process_find_executable(p, exe, exe_len, err)) < 0 ||
@@ -159,7 +161,7 @@ static int setup_process(const struct init_args *a, char *exe, size_t exe_len, s
 }
 
 static int setup(const struct init_args *a, char **state_json, char *exe, size_t exe_len,
-                 struct hull_error *err)
+                 char ***envp, struct hull_error *err)
 {
     int r;
     if (a->new_userns) {
@@ -172,7 +174,7 @@ static int setup(const struct init_args *a, char **state_json, char *exe, size_t
         (r = join_session_keyring(a, err)) < 0 ||
         (r = setup_rootfs(a, state_json, err)) < 0)
         return r;
-    return setup_process(a, exe, exe_len, err);
+    return setup_process(a, exe, exe_len, envp, err);
 }
 
 /* Block until `start` opens the FIFO for reading, then tell it we go.
@@ -206,11 +208,12 @@ void init_main(const struct init_args *a)
     struct hull_error err = {0};
     char *state_json = NULL;
     char exe[PATH_MAX];
+    char **envp = NULL;
 
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     prctl(PR_SET_DUMPABLE, 0);
     reset_signals();
-    if (setup(a, &state_json, exe, sizeof exe, &err) < 0) {
+    if (setup(a, &state_json, exe, sizeof exe, &envp, &err) < 0) {
         sync_send(a->sync_fd, SYNC_ERROR, err.code, err.msg, strlen(err.msg));
         _exit(1);
     }
@@ -226,6 +229,6 @@ void init_main(const struct init_args *a)
         die_to_stderr(&err);
     if (a->seccomp != NULL && !seccomp_early(a) && load_seccomp(a, &err) < 0)
         die_to_stderr(&err);
-    process_exec(&a->spec->process, exe, &err);
+    process_exec(&a->spec->process, exe, envp, &err);
     die_to_stderr(&err);
 }

@@ -957,16 +957,70 @@ static char **null_terminated(const struct str_list *l)
     return v;
 }
 
-int process_exec(const struct spec_process *p, const char *path, struct hull_error *err)
+static bool env_has(const struct str_list *env, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < env->n; i++)
+        if (strncmp(env->v[i], name, n) == 0 && env->v[i][n] == '=')
+            return true;
+    return false;
+}
+
+/* The home directory of uid in the container's /etc/passwd, or "/". */
+static void home_of(uid_t uid, char *home, size_t len)
+{
+    char *buf;
+    snprintf(home, len, "/");
+    if (read_file_at(AT_FDCWD, "/etc/passwd", 4u << 20, &buf, NULL, NULL) < 0)
+        return;
+    char *save = NULL;
+    for (char *line = strtok_r(buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+        char *f[7] = {0};
+        size_t n = 0;
+        for (char *c = line; n < 7; c++) {
+            f[n++] = c;
+            c = strchr(c, ':');
+            if (c == NULL)
+                break;
+            *c = '\0';
+        }
+        unsigned long long u;
+        if (n >= 6 && parse_u64(f[2], UINT32_MAX, &u) == 0 && u == uid && f[5][0] == '/') {
+            snprintf(home, len, "%s", f[5]);
+            break;
+        }
+    }
+    free(buf);
+}
+
+int process_prepare_env(const struct spec_process *p, char ***envp, struct hull_error *err)
+{
+    bool add_home = !env_has(&p->env, "HOME");
+    char **v = calloc(p->env.n + 2, sizeof *v);
+    if (v == NULL)
+        return hull_errx(err, ENOMEM, "process.env: out of memory");
+    for (size_t i = 0; i < p->env.n; i++)
+        v[i] = (char *)p->env.v[i];
+    if (add_home) {
+        char home[PATH_MAX];
+        home_of(p->user.uid, home, sizeof home);
+        if (asprintf(&v[p->env.n], "HOME=%s", home) < 0) {
+            free(v);
+            return hull_errx(err, ENOMEM, "process.env: out of memory");
+        }
+    }
+    *envp = v;
+    return 0;
+}
+
+int process_exec(const struct spec_process *p, const char *path, char **envp, struct hull_error *err)
 {
     char **argv = null_terminated(&p->args);
-    char **envp = null_terminated(&p->env);
     int e = ENOMEM;
-    if (argv != NULL && envp != NULL) {
+    if (argv != NULL) {
         execve(path, argv, envp);
         e = errno;
     }
     free(argv);
-    free(envp);
     return hull_err(err, e, "exec %s", path);
 }

@@ -75,8 +75,13 @@ int process_set_no_new_privs(const struct spec_process *p, struct hull_error *er
 int process_find_executable(const struct spec_process *p, char *path, size_t len,
                             struct hull_error *err);
 
-/* execve(path, args, env). Returns only on failure. */
-int process_exec(const struct spec_process *p, const char *path, struct hull_error *err);
+/* The final environment: process.env plus HOME from the container's
+ * /etc/passwd when it is not set (as runc does). Call after pivot_root. */
+int process_prepare_env(const struct spec_process *p, char ***envp, struct hull_error *err);
+
+/* execve(path, args, envp). Returns only on failure. */
+int process_exec(const struct spec_process *p, const char *path, char **envp,
+                 struct hull_error *err);
 
 /* Validate names: "CAP_SYS_ADMIN" -> value, -EINVAL if unknown. */
 int process_cap_from_name(const char *name);

@@ -46,7 +46,7 @@ int state_validate_id(const char *id, struct hull_error *err)
         return hull_errx(err, EINVAL, "invalid container id \"%s\"", id);
     for (size_t i = 0; i < n; i++)
         if (!id_char_ok(id[i]))
-            return hull_errx(err, EINVAL, "invalid container id \"%.64s\": only [A-Za-z0-9_+.-] allowed", id);
+            return hull_errx(err, EINVAL, "invalid container id (byte %zu): only [A-Za-z0-9_+.-] allowed", i);
     return 0;
 }
 
