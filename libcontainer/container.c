@@ -206,7 +206,8 @@ static int record_pid(struct create_ctx *c, struct hull_error *err)
     c->st.start_time = proc_start_time(c->pid, NULL);
     if (c->st.start_time == 0)
         return hull_errx(err, ECHILD, "container init exited during setup");
-    return state_write(c->dirfd, &c->st, err);
+    int r = state_write_pid_record(c->dirfd, c->pid, c->st.start_time, err);
+    return r < 0 ? r : state_write(c->dirfd, &c->st, err);
 }
 
 static int run_runtime_hooks(struct create_ctx *c, char *json, struct hull_error *err)
@@ -432,6 +433,8 @@ static int handle_open(const char *root, const char *id, bool exclusive, struct 
         (r = state_read(h->dirfd, &h->st, err)) < 0) {
         if (r == -ENOENT)
             hull_errx(err, ENOENT, "container \"%s\" does not exist", id);
+        else if (h->dirfd >= 0)
+            hull_err_prefix(err, "container \"%s\"", id);
         handle_close(h);
         return r;
     }
@@ -594,17 +597,17 @@ static void wait_gone(const struct container_state *st)
     waitpid(st->pid, NULL, WNOHANG);
 }
 
-static void force_kill(struct handle *h)
+static void force_kill(const struct container_state *st)
 {
-    if (!state_pid_alive(&h->st))
+    if (!state_pid_alive(st))
         return;
-    int pfd = open_init_pidfd(&h->st, NULL);
+    int pfd = open_init_pidfd(st, NULL);
     if (pfd < 0)
         return;
-    kill_pid_namespace(h->st.pid, SIGKILL);
+    kill_pid_namespace(st->pid, SIGKILL);
     syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0);
     close(pfd);
-    wait_gone(&h->st);
+    wait_gone(st);
 }
 
 static void run_poststop(struct handle *h)
@@ -623,6 +626,8 @@ static void run_poststop(struct handle *h)
     spec_free(&s);
 }
 
+/* state.json is unreadable: find the init through init.pid, kill it and
+ * remove the directory. */
 static int delete_damaged(const char *root, const char *id, struct hull_error *err)
 {
     int rootfd, r = state_root_open(root, false, &rootfd, err);
@@ -631,6 +636,10 @@ static int delete_damaged(const char *root, const char *id, struct hull_error *e
     int dfd;
     r = state_open(rootfd, id, &dfd, err);
     if (r == 0) {
+        struct container_state st = {0};
+        if (state_lock(dfd, true, NULL) == 0 &&
+            state_read_pid_record(dfd, &st.pid, &st.start_time) == 0)
+            force_kill(&st);
         close(dfd);
         r = state_remove(rootfd, id, err);
     }
@@ -654,7 +663,7 @@ int container_delete(const char *root, const char *id, bool force, struct hull_e
         return r;
     }
     if (live)
-        force_kill(&h);
+        force_kill(&h.st);
     else if (h.st.pid > 0)
         waitpid(h.st.pid, NULL, WNOHANG);
     run_poststop(&h);

@@ -403,3 +403,39 @@ int state_remove(int rootfd, const char *id, struct hull_error *err)
     }
     return remove_tree_at(rootfd, dead, err);
 }
+
+#define PID_RECORD "init.pid"
+
+int state_write_pid_record(int dirfd, pid_t pid, unsigned long long start_time,
+                           struct hull_error *err)
+{
+    char buf[64];
+    int n = snprintf(buf, sizeof buf, "%d %llu\n", (int)pid, start_time);
+    return write_file_atomic(dirfd, PID_RECORD, buf, (size_t)n, err);
+}
+
+int state_read_pid_record(int dirfd, pid_t *pid, unsigned long long *start_time)
+{
+    char *buf;
+    int r = read_file_at(dirfd, PID_RECORD, 64, &buf, NULL, NULL);
+    if (r < 0)
+        return r;
+    long long p;
+    unsigned long long t;
+    char *sp = strchr(buf, ' ');
+    char *nl = sp != NULL ? strchr(sp, '\n') : NULL;
+    if (sp == NULL || nl == NULL) {
+        free(buf);
+        return -EINVAL;
+    }
+    *sp = *nl = '\0';
+    r = parse_i64(buf, 1, INT_MAX, &p);
+    if (r == 0)
+        r = parse_u64(sp + 1, ULLONG_MAX, &t);
+    free(buf);
+    if (r < 0)
+        return r;
+    *pid = (pid_t)p;
+    *start_time = t;
+    return 0;
+}
