@@ -12,10 +12,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "finish.h"
 #include "hooks.h"
 #include "process.h"
 #include "rootfs.h"
-#include "security/caps.h"
 #include "sync.h"
 #include "utils.h"
 
@@ -109,59 +109,8 @@ static int setup_rootfs(const struct init_args *a, char **state_json, struct hul
     return rootfs_finalize(&ctx, err);
 }
 
-/* With a notify listener the fd must reach the agent before the parent
- * leaves; without no_new_privs the filter needs CAP_SYS_ADMIN, so it is
- * loaded before the capabilities drop (the filter then must allow capset,
- * as every engine profile does). Otherwise it waits until just before exec. */
-static bool seccomp_early(const struct init_args *a)
-{
-    return a->seccomp != NULL && (a->seccomp->notify || !a->spec->process.no_new_privileges);
-}
-
-static int load_seccomp(const struct init_args *a, struct hull_error *err)
-{
-    int listener;
-    cap_t saved = NULL;
-    /* After the uid change the effective set is empty; loading a filter
-     * without no_new_privs needs CAP_SYS_ADMIN, still in the permitted set. */
-    int r = a->spec->process.no_new_privileges ? 0 : caps_raise_effective(&saved, err);
-    if (r < 0)
-        return r;
-    r = seccomp_load_prog(a->seccomp, &listener, err);
-    if (saved != NULL)
-        caps_restore(saved);
-    if (r < 0 || listener < 0)
-        return r;
-    r = sync_send_fd(a->sync_fd, SYNC_SECCOMP_FD, listener);
-    close(listener);
-    if (r < 0)
-        return hull_err(err, -r, "send seccomp listener");
-    return sync_expect(a->sync_fd, SYNC_SECCOMP_DONE, NULL, err);
-}
-
-static int setup_process(const struct init_args *a, char *exe, size_t exe_len, char ***envp,
-                         struct hull_error *err)
-{
-    const struct spec *s = a->spec;
-    const struct spec_process *p = &s->process;
-    int r;
-    if ((r = process_apply_sysctl(&s->linux_.sysctl, err)) < 0 ||
-        (r = process_apply_rlimits(p, err)) < 0 ||
-        (r = process_setup_terminal(p, a->console_fd, err)) < 0 ||
-        (r = process_set_oom_score_adj(p, err)) < 0 ||
-        (r = process_apply_scheduling(s, err)) < 0 ||
-        (r = process_prepare_env(p, envp, err)) < 0 ||
-        (r = process_set_identity(p, a->new_userns, err)) < 0 ||
-        (r = process_chdir(p, err)) < 0 ||
-        (r = process_find_executable(p, exe, exe_len, err)) < 0 ||
-        (seccomp_early(a) && (r = load_seccomp(a, err)) < 0) ||
-        (r = process_apply_caps(p, err)) < 0)
-        return r;
-    return process_set_no_new_privs(p, err);
-}
-
-static int setup(const struct init_args *a, char **state_json, char *exe, size_t exe_len,
-                 char ***envp, struct hull_error *err)
+static int setup(const struct init_args *a, struct finish_ctx *f, char **state_json,
+                 struct hull_error *err)
 {
     int r;
     if (a->new_userns) {
@@ -172,9 +121,10 @@ static int setup(const struct init_args *a, char **state_json, char *exe, size_t
     if ((r = ns_child_join(a->joins, err)) < 0 ||
         (r = ns_set_names(a->spec, err)) < 0 ||
         (r = join_session_keyring(a, err)) < 0 ||
-        (r = setup_rootfs(a, state_json, err)) < 0)
+        (r = setup_rootfs(a, state_json, err)) < 0 ||
+        (r = process_apply_sysctl(&a->spec->linux_.sysctl, err)) < 0)
         return r;
-    return setup_process(a, exe, exe_len, envp, err);
+    return finish_setup(f, err);
 }
 
 /* Block until `start` opens the FIFO for reading, then tell it we go.
@@ -207,13 +157,15 @@ void init_main(const struct init_args *a)
 {
     struct hull_error err = {0};
     char *state_json = NULL;
-    char exe[PATH_MAX];
-    char **envp = NULL;
+    struct finish_ctx f = {
+        .spec = a->spec, .process = &a->spec->process, .seccomp = a->seccomp,
+        .console_fd = a->console_fd, .sync_fd = a->sync_fd, .new_userns = a->new_userns,
+    };
 
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     prctl(PR_SET_DUMPABLE, 0);
     reset_signals();
-    if (setup(a, &state_json, exe, sizeof exe, &envp, &err) < 0) {
+    if (setup(a, &f, &state_json, &err) < 0) {
         sync_send(a->sync_fd, SYNC_ERROR, err.code, err.msg, strlen(err.msg));
         _exit(1);
     }
@@ -227,8 +179,6 @@ void init_main(const struct init_args *a)
     if (has_hooks(a->spec, HOOK_START_CONTAINER) &&
         hooks_run(&a->spec->hooks[HOOK_START_CONTAINER], HOOK_START_CONTAINER, state_json, &err) < 0)
         die_to_stderr(&err);
-    if (a->seccomp != NULL && !seccomp_early(a) && load_seccomp(a, &err) < 0)
-        die_to_stderr(&err);
-    process_exec(&a->spec->process, exe, envp, &err);
+    finish_exec(&f, &err);
     die_to_stderr(&err);
 }

@@ -1839,6 +1839,30 @@ int spec_parse(const char *json, size_t len, struct spec *out, struct hull_error
     return r;
 }
 
+int spec_parse_process(const char *json, size_t len, struct spec *out, struct hull_error *err)
+{
+    struct jp p = { .err = err, .len = 0, .path = "" };
+    yajl_val tree = NULL;
+    int r;
+
+    memset(out, 0, sizeof *out);
+    if ((r = check_raw_text(json, len, err)) < 0)
+        return r;
+    r = parse_tree(json, len, &tree, err);
+    out->tree = tree;
+    if (r == 0)
+        r = check_duplicate_keys(&p, tree);
+    if (r == 0 && !YAJL_IS_OBJECT(tree))
+        r = hull_errx(err, EINVAL, "process: expected object");
+    if (r == 0) {
+        jp_push(&p, "process");
+        r = parse_process(&p, tree, out);
+    }
+    if (r < 0)
+        spec_free(out);
+    return r;
+}
+
 int spec_load(int bundle_dirfd, struct spec *out, struct hull_error *err)
 {
     char *buf = NULL;

@@ -223,6 +223,10 @@ struct spec {
  * ("process.args[2]: expected string") and returns a negative errno. */
 int spec_parse(const char *json, size_t len, struct spec *out, struct hull_error *err);
 
+/* Parse a bare process object (`exec --process FILE`) into out->process;
+ * errors are named "process.args[0]: ..." like those of a whole config. */
+int spec_parse_process(const char *json, size_t len, struct spec *out, struct hull_error *err);
+
 /* Read and parse BUNDLE/config.json (opened without following a symlink
  * at the last component and without blocking on a FIFO). */
 int spec_load(int bundle_dirfd, struct spec *out, struct hull_error *err);
