@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "container_internal.h"
 #include "hooks.h"
 #include "init.h"
 #include "namespaces.h"
@@ -235,17 +236,18 @@ static int serve_hooks_request(struct create_ctx *c, struct hull_error *err)
     return r;
 }
 
-static int serve_seccomp_fd(struct create_ctx *c, int fd, struct hull_error *err)
+int forward_seccomp_listener(const struct spec_seccomp *sc, const struct container_state *st,
+                             int fd, pid_t pid, int sync_fd, struct hull_error *err)
 {
     if (fd < 0)
-        return hull_errx(err, EPROTO, "container init: seccomp listener fd missing");
-    char *json = state_to_json(&c->st, STATUS_CREATING, false);
+        return hull_errx(err, EPROTO, "seccomp listener fd missing");
+    char *json = state_to_json(st, STATUS_CREATED, false);
     int r = json == NULL ? hull_errx(err, ENOMEM, "out of memory")
-                         : seccomp_send_to_agent(&c->spec.linux_.seccomp, fd, c->pid, json, err);
+                         : seccomp_send_to_agent(sc, fd, pid, json, err);
     free(json);
     close(fd);
-    if (r == 0 && (r = sync_send(c->sync[0], SYNC_SECCOMP_DONE, 0, NULL, 0)) < 0)
-        r = hull_err(err, -r, "sync with container init");
+    if (r == 0 && (r = sync_send(sync_fd, SYNC_SECCOMP_DONE, 0, NULL, 0)) < 0)
+        r = hull_err(err, -r, "sync with container process");
     return r;
 }
 
@@ -271,7 +273,7 @@ static int serve_one(struct create_ctx *c, struct hull_error *err)
         r = serve_hooks_request(c, err);
         break;
     case SYNC_SECCOMP_FD:
-        r = serve_seccomp_fd(c, fd, err);
+        r = forward_seccomp_listener(&c->spec.linux_.seccomp, &c->st, fd, c->pid, c->sync[0], err);
         fd = -1;
         break;
     default:
@@ -298,7 +300,7 @@ static int talk_to_init(struct create_ctx *c, struct hull_error *err)
     return r < 0 ? r : 0;
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct hull_error *err)
+int write_pid_file(const char *path, pid_t pid, struct hull_error *err)
 {
     char abs[PATH_MAX], buf[32];
     const char *slash = strrchr(path, '/');
@@ -402,13 +404,7 @@ int container_create(const struct container_opts *o, struct container_created *o
 
 /* ---- opening an existing container -------------------------------------- */
 
-struct handle {
-    int rootfd, dirfd;
-    struct container_state st;
-    enum container_status status;
-};
-
-static void handle_close(struct handle *h)
+void handle_close(struct handle *h)
 {
     if (h->dirfd >= 0)
         close(h->dirfd);
@@ -417,8 +413,8 @@ static void handle_close(struct handle *h)
     state_free(&h->st);
 }
 
-static int handle_open(const char *root, const char *id, bool exclusive, struct handle *h,
-                       struct hull_error *err)
+int handle_open(const char *root, const char *id, bool exclusive, struct handle *h,
+                struct hull_error *err)
 {
     memset(h, 0, sizeof *h);
     h->rootfd = h->dirfd = -1;
@@ -491,7 +487,7 @@ static int run_poststart(struct handle *h, const struct spec *s, struct hull_err
     return r;
 }
 
-static int load_saved_spec(int dirfd, struct spec *s, struct hull_error *err)
+int load_saved_spec(int dirfd, struct spec *s, struct hull_error *err)
 {
     char *buf;
     size_t len;

@@ -46,6 +46,13 @@ static int store(const char *verb, const struct cli_option *o, const char *value
         *(const char **)o->out = value;
         return 0;
     }
+    if (o->kind == OPT_LIST) {
+        struct cli_list *l = o->out;
+        if (l->n == CLI_LIST_MAX)
+            return cli_error("%s: --%s given more than %d times", verb, o->name, CLI_LIST_MAX), -1;
+        l->v[l->n++] = value;
+        return 0;
+    }
     long long v;
     if (parse_i64(value, 0, INT_MAX, &v) < 0)
         return cli_error("%s: --%s: expected a non-negative integer, got \"%s\"", verb, o->name, value), -1;

@@ -16,13 +16,20 @@ struct global_opts {
 };
 extern struct global_opts g_opts;
 
-enum opt_kind { OPT_FLAG, OPT_STRING, OPT_INT };
+enum opt_kind { OPT_FLAG, OPT_STRING, OPT_INT, OPT_LIST };
+
+/* The value of a repeatable option (OPT_LIST). */
+#define CLI_LIST_MAX 256
+struct cli_list {
+    size_t n;
+    const char *v[CLI_LIST_MAX];
+};
 
 struct cli_option {
     const char *name;            /* long name without "--" */
     char short_name;             /* 0 if none */
     enum opt_kind kind;
-    void *out;                   /* bool *, const char **, or int * */
+    void *out;                   /* bool *, const char **, int * or struct cli_list * */
 };
 
 /* Parse options of a verb: argv[0] is the verb. Accepts --opt value,
@@ -47,6 +54,7 @@ int cmd_state(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_spec(int argc, char **argv);
 int cmd_features(int argc, char **argv);

@@ -19,6 +19,7 @@ static const struct verb {
     { "kill", cmd_kill, "send a signal to the container's init (or all its processes)" },
     { "delete", cmd_delete, "delete a stopped container (or any with --force)" },
     { "run", cmd_run, "create and start a container, wait for it unless --detach" },
+    { "exec", cmd_exec, "run another process in a container" },
     { "list", cmd_list, "list containers" },
     { "spec", cmd_spec, "write a default config.json" },
     { "features", cmd_features, "print the runtime's features as JSON" },
