@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroups/cgroups.h"
 #include "container_internal.h"
 #include "hooks.h"
 #include "init.h"
@@ -41,6 +42,8 @@ struct create_ctx {
     char rootfs[PATH_MAX];
     struct ns_joins joins;
     struct seccomp_prog seccomp;
+    struct cgroup *cg;
+    bool cg_made;
     struct container_state st;
     int rootfd, dirfd, fifo_fd;
     int sync[2];
@@ -158,15 +161,61 @@ static int make_fifo(struct create_ctx *c, struct hull_error *err)
     return c->fifo_fd < 0 ? hull_err(err, errno, "open exec fifo") : 0;
 }
 
+/* ---- create: the cgroup ------------------------------------------------- */
+
+/* Where the cgroup will be, recorded in the first state.json so that a
+ * delete --force after a crash finds it. Nothing is made yet. */
+static int plan_cgroup(struct create_ctx *c, struct hull_error *err)
+{
+    enum cgroup_driver d = c->o->systemd_cgroup ? CGROUP_DRIVER_SYSTEMD : CGROUP_DRIVER_CGROUPFS;
+    int r = cgroup_new(c->spec.linux_.cgroups_path, c->o->id, d, &c->cg, err);
+    if (r < 0)
+        return hull_err_prefix(err, "linux.cgroupsPath");
+    c->st.cgroup_path = strdup(cgroup_path(c->cg));
+    return c->st.cgroup_path != NULL ? 0 : hull_errx(err, ENOMEM, "out of memory");
+}
+
+/* Make the cgroup with linux.resources and runc's default device rules. */
+static int make_cgroup(struct create_ctx *c, struct hull_error *err)
+{
+    struct spec_resources res = c->spec.linux_.resources;
+    struct spec_device_rule *rules = NULL;
+    size_t n = 0;
+    int r = cgroup_device_rules_with_defaults(&c->spec.linux_.resources, c->spec.linux_.devices,
+                                              c->spec.linux_.n_devices, &rules, &n, err);
+    if (r < 0)
+        return r;
+    res.devices = rules;
+    res.n_devices = n;
+    c->cg_made = true;
+    r = cgroup_create(c->cg, &res, err);
+    free(rules);
+    return r;
+}
+
 /* ---- create: the clone -------------------------------------------------- */
 
-static pid_t clone_child(int flags)
+/* clone3, born in the cgroup when cgroup_fd >= 0 (v2). */
+static pid_t clone_child(int flags, int cgroup_fd)
 {
     struct clone_args args = { .flags = (unsigned long long)flags, .exit_signal = SIGCHLD };
+    if (cgroup_fd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = (unsigned long long)cgroup_fd;
+    }
     long r = syscall(SYS_clone3, &args, sizeof args);
-    if (r < 0 && errno == ENOSYS)
+    if (r < 0 && errno == ENOSYS && cgroup_fd < 0)
         r = syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0, 0, 0, 0);
     return (pid_t)r;
+}
+
+/* The init must wait for the runtime when its uid maps are to be written
+ * or when it could not be born in its cgroup. In the second case its new
+ * cgroup namespace is made after it joined the cgroup, so that the
+ * namespace is rooted there. */
+static bool init_waits(const struct create_ctx *c)
+{
+    return (ns_clone_flags(&c->spec) & CLONE_NEWUSER) != 0 || cgroup_leaf_fd(c->cg) < 0;
 }
 
 static int spawn_init(struct create_ctx *c, struct hull_error *err)
@@ -177,7 +226,11 @@ static int spawn_init(struct create_ctx *c, struct hull_error *err)
         ns_parent_restore(&saved, NULL);
         return r;
     }
-    pid_t pid = clone_child(ns_clone_flags(&c->spec));
+    int flags = ns_clone_flags(&c->spec);
+    bool late_cgroupns = cgroup_leaf_fd(c->cg) < 0 && (flags & CLONE_NEWCGROUP);
+    if (late_cgroupns)
+        flags &= ~CLONE_NEWCGROUP;
+    pid_t pid = clone_child(flags, cgroup_leaf_fd(c->cg));
     if (pid == 0) {
         close(c->sync[0]);
         struct init_args a = {
@@ -188,6 +241,8 @@ static int spawn_init(struct create_ctx *c, struct hull_error *err)
             .preserve_fds = c->o->preserve_fds, .no_pivot = c->o->no_pivot,
             .no_new_keyring = c->o->no_new_keyring,
             .new_userns = (ns_clone_flags(&c->spec) & CLONE_NEWUSER) != 0,
+            .wait_go = init_waits(c),
+            .unshare_cgroupns = late_cgroupns,
         };
         init_main(&a);
     }
@@ -207,7 +262,7 @@ static int record_pid(struct create_ctx *c, struct hull_error *err)
     c->st.start_time = proc_start_time(c->pid, NULL);
     if (c->st.start_time == 0)
         return hull_errx(err, ECHILD, "container init exited during setup");
-    int r = state_write_pid_record(c->dirfd, c->pid, c->st.start_time, err);
+    int r = state_write_pid_record(c->dirfd, c->pid, c->st.start_time, c->st.cgroup_path, err);
     return r < 0 ? r : state_write(c->dirfd, &c->st, err);
 }
 
@@ -285,16 +340,26 @@ static int serve_one(struct create_ctx *c, struct hull_error *err)
     return r;
 }
 
+/* Write the id maps and join the cgroup (v1) for the waiting init. */
+static int release_init(struct create_ctx *c, struct hull_error *err)
+{
+    int r;
+    if ((ns_clone_flags(&c->spec) & CLONE_NEWUSER) &&
+        (r = ns_write_id_maps(c->pid, &c->spec, err)) < 0)
+        return r;
+    if (cgroup_leaf_fd(c->cg) < 0 && (r = cgroup_enter(c->cg, c->pid, err)) < 0)
+        return r;
+    if ((r = sync_send(c->sync[0], SYNC_GO, 0, NULL, 0)) < 0)
+        return hull_err(err, -r, "sync with container init");
+    return 0;
+}
+
 /* Serve the init until it reports READY. */
 static int talk_to_init(struct create_ctx *c, struct hull_error *err)
 {
     int r;
-    if (ns_clone_flags(&c->spec) & CLONE_NEWUSER) {
-        if ((r = ns_write_id_maps(c->pid, &c->spec, err)) < 0)
-            return r;
-        if ((r = sync_send(c->sync[0], SYNC_IDMAP_DONE, 0, NULL, 0)) < 0)
-            return hull_err(err, -r, "sync with container init");
-    }
+    if (init_waits(c) && (r = release_init(c, err)) < 0)
+        return r;
     while ((r = serve_one(c, err)) == 0)
         ;
     return r < 0 ? r : 0;
@@ -345,6 +410,7 @@ static void create_ctx_free(struct create_ctx *c)
         close(c->rootfd);
     ns_close_joins(&c->joins);
     seccomp_prog_free(&c->seccomp);
+    cgroup_free(c->cg);
     state_free(&c->st);
     spec_free(&c->spec);
     free(c->cfg);
@@ -356,6 +422,8 @@ static void create_rollback(struct create_ctx *c)
         kill(c->pid, SIGKILL);
         waitpid(c->pid, NULL, 0);
     }
+    if (c->cg_made)
+        cgroup_destroy(c->cg, NULL);
     if (c->claimed)
         state_remove(c->rootfd, c->o->id, NULL);
 }
@@ -369,11 +437,13 @@ static int create_steps(struct create_ctx *c, struct hull_error *err)
         (r = check_spec(c, err)) < 0 ||
         (r = ns_open_joins(&c->spec, &c->joins, err)) < 0 ||
         (r = init_state(c, err)) < 0 ||
+        (r = plan_cgroup(c, err)) < 0 ||
         (r = state_root_open(c->o->root, true, &c->rootfd, err)) < 0 ||
         (r = state_claim(c->rootfd, &c->st, c->cfg, c->cfg_len, &c->dirfd, err)) < 0)
         return r;
     c->claimed = true;
-    if ((r = make_fifo(c, err)) < 0 ||
+    if ((r = make_cgroup(c, err)) < 0 ||
+        (r = make_fifo(c, err)) < 0 ||
         (r = sync_socketpair(c->sync, err)) < 0 ||
         (r = spawn_init(c, err)) < 0 ||
         (r = record_pid(c, err)) < 0 ||
@@ -413,6 +483,18 @@ void handle_close(struct handle *h)
     state_free(&h->st);
 }
 
+static bool cgroup_frozen(const char *path)
+{
+    struct cgroup *cg;
+    bool frozen = false;
+    if (cgroup_open_path(path, &cg, NULL) == 0) {
+        if (cgroup_is_frozen(cg, &frozen) < 0)
+            frozen = false;
+        cgroup_free(cg);
+    }
+    return frozen;
+}
+
 int handle_open(const char *root, const char *id, bool exclusive, struct handle *h,
                 struct hull_error *err)
 {
@@ -435,6 +517,8 @@ int handle_open(const char *root, const char *id, bool exclusive, struct handle 
         return r;
     }
     h->status = state_status(h->dirfd, &h->st);
+    if (h->status == STATUS_RUNNING && h->st.cgroup_path != NULL && cgroup_frozen(h->st.cgroup_path))
+        h->status = STATUS_PAUSED;
     return 0;
 }
 
@@ -552,6 +636,23 @@ static void kill_pid_namespace(pid_t init, int sig)
     closedir(d);
 }
 
+/* Every process of the container: through its cgroup, or without one
+ * through its pid namespace. */
+static int signal_all(const struct container_state *st, int sig, struct hull_error *err)
+{
+    if (st->cgroup_path == NULL) {
+        kill_pid_namespace(st->pid, sig);
+        return 0;
+    }
+    struct cgroup *cg;
+    int r = cgroup_open_path(st->cgroup_path, &cg, err);
+    if (r == 0) {
+        r = cgroup_kill_all(cg, sig, err);
+        cgroup_free(cg);
+    }
+    return r;
+}
+
 int container_kill(const char *root, const char *id, int sig, bool all, struct hull_error *err)
 {
     struct handle h;
@@ -568,8 +669,11 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct h
         handle_close(&h);
         return pfd;
     }
-    if (all)
-        kill_pid_namespace(h.st.pid, sig);
+    if (all && (r = signal_all(&h.st, sig, err)) < 0) {
+        close(pfd);
+        handle_close(&h);
+        return r;
+    }
     if (syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) < 0)
         r = errno == ESRCH ? hull_errx(err, ESRCH, "container not running")
                            : hull_err(err, errno, "kill container \"%s\"", id);
@@ -600,7 +704,7 @@ static void force_kill(const struct container_state *st)
     int pfd = open_init_pidfd(st, NULL);
     if (pfd < 0)
         return;
-    kill_pid_namespace(st->pid, SIGKILL);
+    signal_all(st, SIGKILL, NULL);
     syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0);
     close(pfd);
     wait_gone(st);
@@ -622,6 +726,20 @@ static void run_poststop(struct handle *h)
     spec_free(&s);
 }
 
+/* Kill what lingers in the cgroup and remove it. */
+static int destroy_cgroup(const char *path, struct hull_error *err)
+{
+    if (path == NULL)
+        return 0;
+    struct cgroup *cg;
+    int r = cgroup_open_path(path, &cg, err);
+    if (r == 0) {
+        r = cgroup_destroy(cg, err);
+        cgroup_free(cg);
+    }
+    return r;
+}
+
 /* state.json is unreadable: find the init through init.pid, kill it and
  * remove the directory. */
 static int delete_damaged(const char *root, const char *id, struct hull_error *err)
@@ -634,8 +752,11 @@ static int delete_damaged(const char *root, const char *id, struct hull_error *e
     if (r == 0) {
         struct container_state st = {0};
         if (state_lock(dfd, true, NULL) == 0 &&
-            state_read_pid_record(dfd, &st.pid, &st.start_time) == 0)
+            state_read_pid_record(dfd, &st.pid, &st.start_time, &st.cgroup_path) == 0) {
             force_kill(&st);
+            destroy_cgroup(st.cgroup_path, NULL);
+        }
+        free(st.cgroup_path);
         close(dfd);
         r = state_remove(rootfd, id, err);
     }
@@ -662,6 +783,10 @@ int container_delete(const char *root, const char *id, bool force, struct hull_e
         force_kill(&h.st);
     else if (h.st.pid > 0)
         waitpid(h.st.pid, NULL, WNOHANG);
+    if ((r = destroy_cgroup(h.st.cgroup_path, err)) < 0) {
+        handle_close(&h);
+        return r;
+    }
     run_poststop(&h);
     r = state_remove(h.rootfd, id, err);
     handle_close(&h);

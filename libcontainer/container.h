@@ -19,6 +19,7 @@ struct container_opts {
     bool no_new_keyring;
     int preserve_fds;            /* extra fds 3..3+N-1 passed to the process */
     bool console_optional;       /* console_fd is used only if process.terminal */
+    bool systemd_cgroup;         /* cgroupsPath is "slice:prefix:name" */
 };
 
 struct container_created {

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroups/cgroups.h"
 #include "container_internal.h"
 #include "finish.h"
 #include "security/seccomp.h"
@@ -43,6 +44,7 @@ struct exec_ctx {
     struct handle h;
     int ns[N_NS];
     struct seccomp_prog seccomp;
+    struct cgroup *cg;           /* the container's, NULL without one */
     int sync[2];
     pid_t pid;
 };
@@ -113,6 +115,8 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *c)
     int r = 0;
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     prctl(PR_SET_DUMPABLE, 0);
+    if (c->cg != NULL && cgroup_leaf_fd(c->cg) < 0)
+        r = sync_expect(c->sync[1], SYNC_GO, NULL, &err);
     for (size_t i = 0; i < N_NS && r == 0; i++) {
         if (c->ns[i] < 0 || ns_order[i].flag == CLONE_NEWPID || ns_order[i].flag == CLONE_NEWTIME)
             continue;
@@ -160,6 +164,11 @@ static int spawn(struct exec_ctx *c, struct hull_error *err)
     pid_t pid = -1;
     if (r == 0) {
         struct clone_args args = { .exit_signal = SIGCHLD };
+        int cgfd = c->cg != NULL ? cgroup_leaf_fd(c->cg) : -1;
+        if (cgfd >= 0) {
+            args.flags = CLONE_INTO_CGROUP;
+            args.cgroup = (unsigned long long)cgfd;
+        }
         pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
         if (pid == 0) {
             close(c->sync[0]);
@@ -171,6 +180,17 @@ static int spawn(struct exec_ctx *c, struct hull_error *err)
     leave_for_children(saved_pid, CLONE_NEWPID);
     leave_for_children(saved_time, CLONE_NEWTIME);
     c->pid = pid;
+    return r;
+}
+
+/* On v1 the process is moved into the container's cgroup before it goes on. */
+static int release_child(struct exec_ctx *c, struct hull_error *err)
+{
+    if (c->cg == NULL || cgroup_leaf_fd(c->cg) >= 0)
+        return 0;
+    int r = cgroup_enter(c->cg, c->pid, err);
+    if (r == 0 && (r = sync_send(c->sync[0], SYNC_GO, 0, NULL, 0)) < 0)
+        r = hull_err(err, -r, "sync with exec process");
     return r;
 }
 
@@ -218,7 +238,10 @@ static int exec_steps(struct exec_ctx *c, struct hull_error *err)
     if (o->config->linux_.seccomp.present &&
         (r = seccomp_compile(&o->config->linux_.seccomp, &c->seccomp, err)) < 0)
         return r;
-    if ((r = sync_socketpair(c->sync, err)) < 0 || (r = spawn(c, err)) < 0)
+    if (c->h.st.cgroup_path != NULL && (r = cgroup_open_path(c->h.st.cgroup_path, &c->cg, err)) < 0)
+        return r;
+    if ((r = sync_socketpair(c->sync, err)) < 0 || (r = spawn(c, err)) < 0 ||
+        (r = release_child(c, err)) < 0)
         return r;
     if ((r = await_exec(c, err)) < 0)
         return r;
@@ -245,6 +268,7 @@ int container_exec(const struct exec_opts *o, pid_t *pid, struct hull_error *err
         if (c.sync[i] >= 0)
             close(c.sync[i]);
     seccomp_prog_free(&c.seccomp);
+    cgroup_free(c.cg);
     handle_close(&c.h);
     return r;
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,11 +114,12 @@ static int setup(const struct init_args *a, struct finish_ctx *f, char **state_j
                  struct hull_error *err)
 {
     int r;
-    if (a->new_userns) {
-        if ((r = sync_expect(a->sync_fd, SYNC_IDMAP_DONE, NULL, err)) < 0 ||
-            (r = become_root_in_userns(err)) < 0)
-            return r;
-    }
+    if (a->wait_go && (r = sync_expect(a->sync_fd, SYNC_GO, NULL, err)) < 0)
+        return r;
+    if (a->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+        return hull_err(err, errno, "create cgroup namespace");
+    if (a->new_userns && (r = become_root_in_userns(err)) < 0)
+        return r;
     if ((r = ns_child_join(a->joins, err)) < 0 ||
         (r = ns_set_names(a->spec, err)) < 0 ||
         (r = join_session_keyring(a, err)) < 0 ||

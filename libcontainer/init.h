@@ -22,6 +22,8 @@ struct init_args {
     int preserve_fds;
     const struct seccomp_prog *seccomp; /* NULL without linux.seccomp */
     bool new_userns;
+    bool wait_go;                /* wait for SYNC_GO before anything else */
+    bool unshare_cgroupns;       /* make the cgroup namespace after SYNC_GO */
     bool no_pivot;
     bool no_new_keyring;
 };

@@ -407,31 +407,37 @@ int state_remove(int rootfd, const char *id, struct hull_error *err)
 #define PID_RECORD "init.pid"
 
 int state_write_pid_record(int dirfd, pid_t pid, unsigned long long start_time,
-                           struct hull_error *err)
+                           const char *cgroup, struct hull_error *err)
 {
-    char buf[64];
-    int n = snprintf(buf, sizeof buf, "%d %llu\n", (int)pid, start_time);
+    char buf[4200];
+    int n = snprintf(buf, sizeof buf, "%d %llu %s\n", (int)pid, start_time, cgroup != NULL ? cgroup : "");
+    if (n < 0 || (size_t)n >= sizeof buf)
+        return hull_errx(err, ENAMETOOLONG, "cgroup path too long");
     return write_file_atomic(dirfd, PID_RECORD, buf, (size_t)n, err);
 }
 
-int state_read_pid_record(int dirfd, pid_t *pid, unsigned long long *start_time)
+int state_read_pid_record(int dirfd, pid_t *pid, unsigned long long *start_time, char **cgroup)
 {
     char *buf;
-    int r = read_file_at(dirfd, PID_RECORD, 64, &buf, NULL, NULL);
+    *cgroup = NULL;
+    int r = read_file_at(dirfd, PID_RECORD, 4200, &buf, NULL, NULL);
     if (r < 0)
         return r;
     long long p;
     unsigned long long t;
-    char *sp = strchr(buf, ' ');
-    char *nl = sp != NULL ? strchr(sp, '\n') : NULL;
-    if (sp == NULL || nl == NULL) {
+    char *sp1 = strchr(buf, ' ');
+    char *sp2 = sp1 != NULL ? strchr(sp1 + 1, ' ') : NULL;
+    char *nl = sp2 != NULL ? strchr(sp2, '\n') : NULL;
+    if (nl == NULL) {
         free(buf);
         return -EINVAL;
     }
-    *sp = *nl = '\0';
+    *sp1 = *sp2 = *nl = '\0';
     r = parse_i64(buf, 1, INT_MAX, &p);
     if (r == 0)
-        r = parse_u64(sp + 1, ULLONG_MAX, &t);
+        r = parse_u64(sp1 + 1, ULLONG_MAX, &t);
+    if (r == 0 && sp2[1] != '\0' && (*cgroup = strdup(sp2 + 1)) == NULL)
+        r = -ENOMEM;
     free(buf);
     if (r < 0)
         return r;

@@ -71,11 +71,12 @@ char *state_to_json(const struct container_state *st, enum container_status stat
 /* Rename ROOT/ID away, then remove it. Missing is not an error. */
 int state_remove(int rootfd, const char *id, struct hull_error *err);
 
-/* A second, tiny record of the init ("PID STARTTIME") so that delete
- * --force can still find the process when state.json is damaged. */
+/* A second, tiny record of the init ("PID STARTTIME [CGROUP]") so that
+ * delete --force can still find the process and its cgroup when
+ * state.json is damaged. *cgroup is malloc'ed or NULL. */
 int state_write_pid_record(int dirfd, pid_t pid, unsigned long long start_time,
-                           struct hull_error *err);
-int state_read_pid_record(int dirfd, pid_t *pid, unsigned long long *start_time);
+                           const char *cgroup, struct hull_error *err);
+int state_read_pid_record(int dirfd, pid_t *pid, unsigned long long *start_time, char **cgroup);
 
 /* Parse a serialised state (exposed for tests and fuzzing). */
 int state_parse(const char *json, size_t len, struct container_state *st, struct hull_error *err);

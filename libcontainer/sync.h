@@ -11,7 +11,7 @@
 #include "error.h"
 
 enum sync_type {
-    SYNC_IDMAP_DONE = 1,   /* parent -> init: uid/gid maps written */
+    SYNC_GO = 1,           /* parent -> init: id maps written, cgroup joined */
     SYNC_HOOKS_REQUEST,    /* init -> parent: mounts ready, run prestart/createRuntime */
     SYNC_HOOKS_DONE,       /* parent -> init: payload is the state JSON */
     SYNC_READY,            /* init -> parent: waiting for start */

@@ -44,6 +44,7 @@ int create_cli_opts(const struct create_cli *c, const char *id, struct container
     o->no_new_keyring = c->no_new_keyring;
     o->preserve_fds = c->preserve_fds;
     o->console_fd = -1;
+    o->systemd_cgroup = g_opts.systemd_cgroup;
     if (c->preserve_fds > 1000)
         return hull_errx(err, ERANGE, "--preserve-fds: %d is too large", c->preserve_fds);
     if (c->console_socket != NULL)
