@@ -1839,13 +1839,16 @@ int spec_parse(const char *json, size_t len, struct spec *out, struct hull_error
     return r;
 }
 
-int spec_parse_process(const char *json, size_t len, struct spec *out, struct hull_error *err)
+/* A config fragment: one object parsed by fn into target, with errors
+ * named from path ("process.args[0]: ..."). The tree is owned by out. */
+static int parse_fragment(const char *json, size_t len, struct spec *out, const char *path,
+                          int (*fn)(struct jp *, yajl_val, void *), void *target,
+                          struct hull_error *err)
 {
     struct jp p = { .err = err, .len = 0, .path = "" };
     yajl_val tree = NULL;
     int r;
 
-    memset(out, 0, sizeof *out);
     if ((r = check_raw_text(json, len, err)) < 0)
         return r;
     r = parse_tree(json, len, &tree, err);
@@ -1853,14 +1856,27 @@ int spec_parse_process(const char *json, size_t len, struct spec *out, struct hu
     if (r == 0)
         r = check_duplicate_keys(&p, tree);
     if (r == 0 && !YAJL_IS_OBJECT(tree))
-        r = hull_errx(err, EINVAL, "process: expected object");
+        r = hull_errx(err, EINVAL, "%s: expected object", path);
     if (r == 0) {
-        jp_push(&p, "process");
-        r = parse_process(&p, tree, out);
+        jp_push(&p, "%s", path);
+        r = fn(&p, tree, target);
     }
     if (r < 0)
         spec_free(out);
     return r;
+}
+
+int spec_parse_process(const char *json, size_t len, struct spec *out, struct hull_error *err)
+{
+    memset(out, 0, sizeof *out);
+    return parse_fragment(json, len, out, "process", parse_process, out, err);
+}
+
+int spec_parse_resources(const char *json, size_t len, struct spec *out, struct hull_error *err)
+{
+    memset(out, 0, sizeof *out);
+    return parse_fragment(json, len, out, "linux.resources", parse_resources, &out->linux_.resources,
+                          err);
 }
 
 int spec_load(int bundle_dirfd, struct spec *out, struct hull_error *err)

@@ -227,6 +227,10 @@ int spec_parse(const char *json, size_t len, struct spec *out, struct hull_error
  * errors are named "process.args[0]: ..." like those of a whole config. */
 int spec_parse_process(const char *json, size_t len, struct spec *out, struct hull_error *err);
 
+/* Parse a bare linux.resources object (`update --resources FILE`) into
+ * out->linux_.resources. */
+int spec_parse_resources(const char *json, size_t len, struct spec *out, struct hull_error *err);
+
 /* Read and parse BUNDLE/config.json (opened without following a symlink
  * at the last component and without blocking on a FIFO). */
 int spec_load(int bundle_dirfd, struct spec *out, struct hull_error *err);

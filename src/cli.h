@@ -55,8 +55,15 @@ int cmd_kill(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
+int cmd_update(int argc, char **argv);
+int cmd_events(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_spec(int argc, char **argv);
 int cmd_features(int argc, char **argv);
+int cmd_checkpoint(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 #endif

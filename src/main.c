@@ -20,9 +20,16 @@ static const struct verb {
     { "delete", cmd_delete, "delete a stopped container (or any with --force)" },
     { "run", cmd_run, "create and start a container, wait for it unless --detach" },
     { "exec", cmd_exec, "run another process in a container" },
+    { "pause", cmd_pause, "freeze every process of a container" },
+    { "resume", cmd_resume, "thaw a paused container" },
+    { "ps", cmd_ps, "list the processes of a container" },
+    { "update", cmd_update, "change the resource limits of a container" },
+    { "events", cmd_events, "print resource statistics and OOM events as JSON" },
     { "list", cmd_list, "list containers" },
     { "spec", cmd_spec, "write a default config.json" },
     { "features", cmd_features, "print the runtime's features as JSON" },
+    { "checkpoint", cmd_checkpoint, "save a running container's processes with criu" },
+    { "restore", cmd_restore, "restore a container from a checkpoint with criu" },
 };
 
 static int usage(FILE *f)
