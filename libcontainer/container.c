@@ -538,37 +538,46 @@ static int open_init_pidfd(const struct container_state *st, struct hull_error *
 
 /* ---- start ------------------------------------------------------------- */
 
+/* Open the FIFO (which lets the waiting init go) and read the outcome of
+ * its last steps: "0" right before it execs, or an error text. */
 static int release_fifo(int dirfd, struct hull_error *err)
 {
     int fd = openat(dirfd, FIFO_NAME, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return hull_err(err, errno, "open exec fifo");
-    struct pollfd p = { .fd = fd, .events = POLLIN };
-    int n;
-    do
-        n = poll(&p, 1, 10000);
-    while (n < 0 && errno == EINTR);
-    char c;
-    ssize_t got = n > 0 ? read(fd, &c, 1) : -1;
-    close(fd);
-    if (n == 0)
-        return hull_errx(err, ETIMEDOUT, "container init did not answer the start request");
-    if (got != 1)
-        return hull_errx(err, ESRCH, "container init exited before start");
     unlinkat(dirfd, FIFO_NAME, 0);
-    return 0;
+    char msg[sizeof err->msg];
+    size_t got = 0;
+    for (;;) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        if (poll(&p, 1, -1) < 0 && errno != EINTR)
+            break;
+        ssize_t n = read(fd, msg + got, sizeof msg - 1 - got);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n <= 0 || (got += (size_t)n) == sizeof msg - 1 || msg[0] == '0')
+            break;
+    }
+    close(fd);
+    msg[got] = '\0';
+    if (got > 0 && msg[0] == '0')
+        return 0;
+    if (got > 0)
+        return hull_errx(err, EIO, "%s", msg);
+    return hull_errx(err, ESRCH, "container init exited before start");
 }
 
-static int run_poststart(struct handle *h, const struct spec *s, struct hull_error *err)
+/* A failing poststart hook is only a warning (runtime-spec): the others
+ * still run and the container keeps running. */
+static void run_poststart(struct handle *h, const struct spec *s, struct hull_error *warn)
 {
-    if (s->hooks[HOOK_POSTSTART].n == 0)
-        return 0;
-    char *json = state_to_json(&h->st, STATUS_RUNNING, false);
-    if (json == NULL)
-        return hull_errx(err, ENOMEM, "out of memory");
-    int r = hooks_run(&s->hooks[HOOK_POSTSTART], HOOK_POSTSTART, json, err);
+    const struct spec_hook_list *all = &s->hooks[HOOK_POSTSTART];
+    char *json = all->n > 0 ? state_to_json(&h->st, STATUS_RUNNING, false) : NULL;
+    for (size_t i = 0; json != NULL && i < all->n; i++) {
+        struct spec_hook_list one = { .n = 1, .v = &all->v[i] };
+        hooks_run(&one, HOOK_POSTSTART, json, warn);
+    }
     free(json);
-    return r;
 }
 
 int load_saved_spec(int dirfd, struct spec *s, struct hull_error *err)
@@ -583,7 +592,8 @@ int load_saved_spec(int dirfd, struct spec *s, struct hull_error *err)
     return r;
 }
 
-int container_start(const char *root, const char *id, struct hull_error *err)
+int container_start(const char *root, const char *id, struct hull_error *err,
+                    struct hull_error *warn)
 {
     struct handle h;
     int r = handle_open(root, id, true, &h, err);
@@ -599,10 +609,8 @@ int container_start(const char *root, const char *id, struct hull_error *err)
     r = load_saved_spec(h.dirfd, &s, err);
     if (r == 0)
         r = release_fifo(h.dirfd, err);
-    if (r == 0 && run_poststart(&h, &s, err) < 0) {
-        kill(h.st.pid, SIGKILL);
-        r = -EIO;
-    }
+    if (r == 0)
+        run_poststart(&h, &s, warn);
     spec_free(&s);
     handle_close(&h);
     return r;
@@ -710,20 +718,25 @@ static void force_kill(const struct container_state *st)
     wait_gone(st);
 }
 
-static void run_poststop(struct handle *h)
+/* Every poststop hook runs; a failing one is only a warning (runtime-spec).
+ * Returns 1 with the first failure in warn. */
+static int run_poststop(struct handle *h, struct hull_error *warn)
 {
     struct spec s = {0};
+    int warned = 0;
     if (load_saved_spec(h->dirfd, &s, NULL) < 0)
-        return;
-    if (s.hooks[HOOK_POSTSTOP].n > 0) {
-        char *json = state_to_json(&h->st, STATUS_STOPPED, false);
-        struct hull_error ignored;
-        /* The spec says a failing poststop hook is logged, not fatal. */
-        if (json != NULL)
-            hooks_run(&s.hooks[HOOK_POSTSTOP], HOOK_POSTSTOP, json, &ignored);
-        free(json);
+        return 0;
+    const struct spec_hook_list *all = &s.hooks[HOOK_POSTSTOP];
+    char *json = all->n > 0 ? state_to_json(&h->st, STATUS_STOPPED, false) : NULL;
+    for (size_t i = 0; json != NULL && i < all->n; i++) {
+        struct spec_hook_list one = { .n = 1, .v = &all->v[i] };
+        struct hull_error e;
+        if (hooks_run(&one, HOOK_POSTSTOP, json, &e) < 0 && !warned++ && warn != NULL)
+            *warn = e;
     }
+    free(json);
     spec_free(&s);
+    return warned ? 1 : 0;
 }
 
 /* Kill what lingers in the cgroup and remove it. */
@@ -787,8 +800,10 @@ int container_delete(const char *root, const char *id, bool force, struct hull_e
         handle_close(&h);
         return r;
     }
-    run_poststop(&h);
+    int warned = run_poststop(&h, err);
     r = state_remove(h.rootfd, id, err);
+    if (r == 0)
+        r = warned;
     handle_close(&h);
     return r;
 }

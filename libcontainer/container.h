@@ -32,11 +32,15 @@ struct container_created {
 int container_create(const struct container_opts *o, struct container_created *out,
                      struct hull_error *err);
 
-int container_start(const char *root, const char *id, struct hull_error *err);
+/* Let the init exec the user's program and run the poststart hooks. A
+ * failing poststart hook leaves its message in warn (msg[0] != 0) only. */
+int container_start(const char *root, const char *id, struct hull_error *err,
+                    struct hull_error *warn);
 
 /* Send sig to the init (or, with all, to every process of the container). */
 int container_kill(const char *root, const char *id, int sig, bool all, struct hull_error *err);
 
+/* Returns 1 (not an error) with a warning in err when a poststop hook failed. */
 int container_delete(const char *root, const char *id, bool force, struct hull_error *err);
 
 /* The state JSON of one container (pretty-printed), malloc'ed. */

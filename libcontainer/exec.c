@@ -126,7 +126,7 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *c)
     if (r == 0 && (r = finish_setup(&f, &err)) == 0) {
         syscall(SYS_close_range, 3 + c->o->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
         prctl(PR_SET_PDEATHSIG, 0);
-        finish_exec(&f, &err);
+        finish_exec(&f, -1, &err);
     }
     sync_send(c->sync[1], SYNC_ERROR, err.code, err.msg, strlen(err.msg));
     _exit(127);

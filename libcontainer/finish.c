@@ -2,11 +2,13 @@
 #include "finish.h"
 
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "process.h"
 #include "security/caps.h"
 #include "sync.h"
+#include "utils.h"
 
 /* With a notify listener the fd must reach the agent before the runtime
  * leaves; without no_new_privs the filter needs CAP_SYS_ADMIN, so it is
@@ -56,10 +58,16 @@ int finish_setup(struct finish_ctx *f, struct hull_error *err)
     return process_set_no_new_privs(p, err);
 }
 
-int finish_exec(struct finish_ctx *f, struct hull_error *err)
+int finish_exec(struct finish_ctx *f, int notify_fd, struct hull_error *err)
 {
-    int r;
-    if (f->seccomp != NULL && !seccomp_early(f) && (r = load_seccomp(f, err)) < 0)
+    int r = 0;
+    if (f->seccomp != NULL && !seccomp_early(f))
+        r = load_seccomp(f, err);
+    if (notify_fd >= 0) {
+        const char *msg = r < 0 ? err->msg : "0";
+        write_all(notify_fd, msg, strlen(msg));
+    }
+    if (r < 0)
         return r;
     return process_exec(f->process, f->exe, f->envp, err);
 }

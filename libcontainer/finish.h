@@ -26,7 +26,9 @@ struct finish_ctx {
 /* Everything up to and including the capability drop and no_new_privs. */
 int finish_setup(struct finish_ctx *f, struct hull_error *err);
 
-/* Load a filter that waited until now, then execve. Returns on failure. */
-int finish_exec(struct finish_ctx *f, struct hull_error *err);
+/* Load a filter that waited until now, then execve. Right before execve
+ * "0" is written to notify_fd (if >= 0; close-on-exec); a failure before
+ * that is written there as text. Returns only on failure. */
+int finish_exec(struct finish_ctx *f, int notify_fd, struct hull_error *err);
 
 #endif

@@ -129,10 +129,11 @@ static int setup(const struct init_args *a, struct finish_ctx *f, char **state_j
     return finish_setup(f, err);
 }
 
-/* Block until `start` opens the FIFO for reading, then tell it we go.
- * The FIFO is reopened through our own fd (no directory permission is
- * needed after the uid change); without a /proc in the new root, through
- * the state directory. */
+/* Block until `start` opens the FIFO for reading; the fd then carries the
+ * outcome of the last steps to start: "0" just before execve, or the
+ * error text. The FIFO is reopened through our own fd (no directory
+ * permission is needed after the uid change); without a /proc in the new
+ * root, through the state directory. */
 static int wait_for_start(int fifo_fd, int state_dirfd, struct hull_error *err)
 {
     char path[64];
@@ -142,15 +143,17 @@ static int wait_for_start(int fifo_fd, int state_dirfd, struct hull_error *err)
         fd = openat(state_dirfd, "exec.fifo", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return hull_err(err, errno, "open exec fifo");
-    int r = write_all(fd, "0", 1);
-    close(fd);
     close(fifo_fd);
     close(state_dirfd);
-    return r < 0 ? hull_err(err, -r, "write exec fifo") : 0;
+    return fd;
 }
 
-__attribute__((noreturn)) static void die_to_stderr(const struct hull_error *err)
+/* After start: the error goes to `start` through the FIFO (when it is
+ * open) and to the container's stderr. */
+__attribute__((noreturn)) static void die_after_ready(int start_fd, const struct hull_error *err)
 {
+    if (start_fd >= 0)
+        write_all(start_fd, err->msg, strlen(err->msg));
     dprintf(STDERR_FILENO, "hull: %s\n", err->msg);
     _exit(127);
 }
@@ -176,11 +179,12 @@ void init_main(const struct init_args *a)
     if (sync_send(a->sync_fd, SYNC_READY, 0, NULL, 0) < 0)
         _exit(1);
     close(a->sync_fd);
-    if (wait_for_start(a->fifo_fd, a->state_dirfd, &err) < 0)
-        die_to_stderr(&err);
+    int start_fd = wait_for_start(a->fifo_fd, a->state_dirfd, &err);
+    if (start_fd < 0)
+        die_after_ready(-1, &err);
     if (has_hooks(a->spec, HOOK_START_CONTAINER) &&
         hooks_run(&a->spec->hooks[HOOK_START_CONTAINER], HOOK_START_CONTAINER, state_json, &err) < 0)
-        die_to_stderr(&err);
-    finish_exec(&f, &err);
-    die_to_stderr(&err);
+        die_after_ready(start_fd, &err);
+    finish_exec(&f, start_fd, &err);
+    die_after_ready(-1, &err);
 }

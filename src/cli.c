@@ -199,6 +199,14 @@ int cli_fail(const struct hull_error *err)
     return cli_error("%s", err->msg);
 }
 
+void cli_warn(const struct hull_error *warn)
+{
+    if (warn->msg[0] == '\0')
+        return;
+    fprintf(stderr, "hull: warning: %s\n", warn->msg);
+    log_line("warning", warn->msg);
+}
+
 void cli_debug(const char *fmt, ...)
 {
     if (!g_opts.debug)

@@ -45,6 +45,9 @@ int cli_want_args(const char *verb, int argc, int next, int min, int max, const 
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_fail(const struct hull_error *err);
 
+/* "hull: warning: msg" when warn holds a message. */
+void cli_warn(const struct hull_error *warn);
+
 /* Debug line to the log (when --debug). */
 void cli_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -18,5 +18,7 @@ int cmd_delete(int argc, char **argv)
     /* Like runc, deleting a missing container with --force succeeds. */
     if (r == -ENOENT && force)
         return 0;
+    if (r > 0)
+        cli_warn(&err);
     return r < 0 ? cli_fail(&err) : 0;
 }

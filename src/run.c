@@ -23,6 +23,7 @@ static int make_internal_console(struct container_opts *o, int *peer, struct hul
 
 static int run_foreground(struct container_opts *o, int console_peer, struct hull_error *err)
 {
+    struct hull_error warn = {0};
     int sfd = wait_block_signals();
     if (sfd < 0)
         return hull_err(err, errno, "signalfd");
@@ -32,7 +33,8 @@ static int run_foreground(struct container_opts *o, int console_peer, struct hul
         close(o->console_fd);
     o->console_fd = -1;
     if (r == 0)
-        r = container_start(o->root, o->id, err);
+        r = container_start(o->root, o->id, err, &warn);
+    cli_warn(&warn);
     if (r < 0) {
         container_delete(o->root, o->id, true, NULL);
         close(sfd);
@@ -66,8 +68,10 @@ int cmd_run(int argc, char **argv)
         int r = container_create(&o, &out, &err);
         if (o.console_fd >= 0)
             close(o.console_fd);
-        if (r == 0 && (r = container_start(o.root, o.id, &err)) < 0)
+        struct hull_error warn = {0};
+        if (r == 0 && (r = container_start(o.root, o.id, &err, &warn)) < 0)
             container_delete(o.root, o.id, true, NULL);
+        cli_warn(&warn);
         return r < 0 ? cli_fail(&err) : 0;
     }
     int peer = -1;
