@@ -5,6 +5,17 @@
 #include "cli.h"
 #include "state.h"
 
+#ifdef HAVE_APPARMOR
+#define APPARMOR_BUILT "true"
+#else
+#define APPARMOR_BUILT "false"
+#endif
+#ifdef HAVE_SELINUX
+#define SELINUX_BUILT "true"
+#else
+#define SELINUX_BUILT "false"
+#endif
+
 static const char features_json[] =
 "{\n"
 "  \"ociVersionMin\": \"1.0.0\",\n"
@@ -26,7 +37,7 @@ static const char features_json[] =
 "      \"CAP_AUDIT_CONTROL\", \"CAP_SETFCAP\", \"CAP_MAC_OVERRIDE\", \"CAP_MAC_ADMIN\", \"CAP_SYSLOG\",\n"
 "      \"CAP_WAKE_ALARM\", \"CAP_BLOCK_SUSPEND\", \"CAP_AUDIT_READ\", \"CAP_PERFMON\", \"CAP_BPF\",\n"
 "      \"CAP_CHECKPOINT_RESTORE\" ],\n"
-"    \"cgroup\": { \"v1\": false, \"v2\": false, \"systemd\": false, \"systemdUser\": false, \"rdma\": false },\n"
+"    \"cgroup\": { \"v1\": true, \"v2\": true, \"systemd\": false, \"systemdUser\": false, \"rdma\": true },\n"
 "    \"seccomp\": {\n"
 "      \"enabled\": true,\n"
 "      \"actions\": [ \"SCMP_ACT_ALLOW\", \"SCMP_ACT_ERRNO\", \"SCMP_ACT_KILL\", \"SCMP_ACT_KILL_PROCESS\",\n"
@@ -42,8 +53,8 @@ static const char features_json[] =
 "      \"supportedFlags\": [ \"SECCOMP_FILTER_FLAG_TSYNC\", \"SECCOMP_FILTER_FLAG_SPEC_ALLOW\", \"SECCOMP_FILTER_FLAG_LOG\",\n"
 "        \"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\" ]\n"
 "    },\n"
-"    \"apparmor\": { \"enabled\": false },\n"
-"    \"selinux\": { \"enabled\": false },\n"
+"    \"apparmor\": { \"enabled\": " APPARMOR_BUILT " },\n"
+"    \"selinux\": { \"enabled\": " SELINUX_BUILT " },\n"
 "    \"intelRdt\": { \"enabled\": false },\n"
 "    \"mountExtensions\": { \"idmap\": { \"enabled\": false } }\n"
 "  },\n"
