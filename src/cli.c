@@ -75,7 +75,7 @@ static int take_value(int argc, char **argv, int *i, const char *inline_value, c
 
 static int parse_long(int argc, char **argv, int *i, const struct cli_option *opts, size_t n)
 {
-    const char *arg = argv[*i] + 2;
+    const char *arg = argv[*i] + (argv[*i][1] == '-' ? 2 : 1);
     const char *eq = strchr(arg, '=');
     size_t len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
     const struct cli_option *o = find_long(opts, n, arg, len);
