@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "default_seccomp.h"
 #include "utils.h"
 
 static const char base_spec[] =
@@ -48,6 +50,7 @@ static const char base_spec[] =
 "  ],\n"
 "  \"linux\": {\n"
 "%s"
+"    \"seccomp\": %s,\n"
 "    \"maskedPaths\": [\n"
 "      \"/proc/acpi\", \"/proc/asound\", \"/proc/kcore\", \"/proc/keys\", \"/proc/latency_stats\",\n"
 "      \"/proc/timer_list\", \"/proc/timer_stats\", \"/proc/sched_debug\", \"/sys/firmware\",\n"
@@ -79,6 +82,37 @@ static const char sys_root[] =
 static const char sys_rootless[] =
     "\"type\": \"none\", \"source\": \"/sys\", \"options\": [ \"rbind\", \"nosuid\", \"noexec\", \"nodev\", \"ro\" ]";
 
+/* The whole config.json; linux.seccomp is the default profile
+ * (contrib/seccomp/default.json) for root and rootless specs alike. */
+static char *render_spec(bool rootless)
+{
+    char linux_part[1024];
+    if (rootless)
+        snprintf(linux_part, sizeof linux_part, rootless_linux_fmt, (unsigned)geteuid(), (unsigned)getegid());
+    else
+        snprintf(linux_part, sizeof linux_part, "%s", root_linux);
+    char *text;
+    if (asprintf(&text, base_spec, rootless ? "" : ", \"gid=5\"", rootless ? sys_rootless : sys_root,
+                 linux_part, default_seccomp_json) < 0)
+        return NULL;
+    return text;
+}
+
+static int write_config(const char *bundle, const char *text)
+{
+    int dfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return cli_error("spec: bundle %s: %s", bundle, strerror(errno));
+    int fd = openat(dfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+    int e = errno;
+    close(dfd);
+    if (fd < 0)
+        return cli_error("spec: %s/config.json: %s", bundle, e == EEXIST ? "already exists" : strerror(e));
+    int r = write_all(fd, text, strlen(text));
+    close(fd);
+    return r < 0 ? cli_error("spec: write config.json: %s", strerror(-r)) : 0;
+}
+
 int cmd_spec(int argc, char **argv)
 {
     const char *bundle = ".";
@@ -91,23 +125,10 @@ int cmd_spec(int argc, char **argv)
     if (cli_parse(argc, argv, opts, HULL_ARRAY_SIZE(opts), &next) < 0 ||
         cli_want_args("spec", argc, next, 0, 0, "[--bundle DIR] [--rootless]") < 0)
         return 1;
-    char linux_part[1024];
-    if (rootless)
-        snprintf(linux_part, sizeof linux_part, rootless_linux_fmt, (unsigned)geteuid(), (unsigned)getegid());
-    else
-        snprintf(linux_part, sizeof linux_part, "%s", root_linux);
-    char text[8192];
-    int n = snprintf(text, sizeof text, base_spec, rootless ? "" : ", \"gid=5\"",
-                     rootless ? sys_rootless : sys_root, linux_part);
-    int dfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0)
-        return cli_error("spec: bundle %s: %s", bundle, strerror(errno));
-    int fd = openat(dfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-    int e = errno;
-    close(dfd);
-    if (fd < 0)
-        return cli_error("spec: %s/config.json: %s", bundle, e == EEXIST ? "already exists" : strerror(e));
-    int r = write_all(fd, text, (size_t)n);
-    close(fd);
-    return r < 0 ? cli_error("spec: write config.json: %s", strerror(-r)) : 0;
+    char *text = render_spec(rootless);
+    if (text == NULL)
+        return cli_error("spec: out of memory");
+    int r = write_config(bundle, text);
+    free(text);
+    return r;
 }
