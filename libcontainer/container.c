@@ -667,22 +667,24 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct h
     int r = handle_open(root, id, false, &h, err);
     if (r < 0)
         return r;
-    if (h.status == STATUS_STOPPED) {
-        r = hull_errx(err, ESRCH, "container not running");
+    /* As with runc, --all on a container whose processes are gone is done. */
+    if (h.status == STATUS_STOPPED && all) {
         handle_close(&h);
-        return r;
+        return 0;
+    }
+    if (h.status == STATUS_STOPPED) {
+        handle_close(&h);
+        return hull_errx(err, ESRCH, "container not running");
     }
     int pfd = open_init_pidfd(&h.st, err);
     if (pfd < 0) {
         handle_close(&h);
-        return pfd;
+        return all ? 0 : pfd;
     }
-    if (all && (r = signal_all(&h.st, sig, err)) < 0) {
-        close(pfd);
-        handle_close(&h);
-        return r;
-    }
-    if (syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) < 0)
+    if (all)
+        r = signal_all(&h.st, sig, err);
+    /* After --all the init may already be dead and reaped by its parent. */
+    if (r == 0 && syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) < 0 && !(all && errno == ESRCH))
         r = errno == ESRCH ? hull_errx(err, ESRCH, "container not running")
                            : hull_err(err, errno, "kill container \"%s\"", id);
     close(pfd);

@@ -46,11 +46,12 @@ int finish_setup(struct finish_ctx *f, struct hull_error *err)
     int r;
     if ((r = process_apply_rlimits(p, err)) < 0 ||
         (r = process_setup_terminal(p, f->console_fd, err)) < 0 ||
+        (r = process_reopen_dev_null(err)) < 0 ||
         (r = process_set_oom_score_adj(p, err)) < 0 ||
         (r = process_apply_scheduling(f->spec, err)) < 0 ||
         (r = process_prepare_env(p, &f->envp, err)) < 0 ||
         (r = process_set_identity(p, f->new_userns, err)) < 0 ||
-        (r = process_chdir(p, err)) < 0 ||
+        (r = process_chdir(p, f->create_cwd, err)) < 0 ||
         (r = process_find_executable(p, f->exe, sizeof f->exe, err)) < 0 ||
         (seccomp_early(f) && (r = load_seccomp(f, err)) < 0) ||
         (r = process_apply_caps(p, err)) < 0)

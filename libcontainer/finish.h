@@ -19,6 +19,7 @@ struct finish_ctx {
     int console_fd;                      /* -1 without a console socket */
     int sync_fd;                         /* to the runtime, for the listener fd */
     bool new_userns;
+    bool create_cwd;                     /* make a missing cwd (the init; not exec) */
     char exe[PATH_MAX];                  /* filled by finish_setup */
     char **envp;                         /* filled by finish_setup */
 };

@@ -165,6 +165,7 @@ void init_main(const struct init_args *a)
     struct finish_ctx f = {
         .spec = a->spec, .process = &a->spec->process, .seccomp = a->seccomp,
         .console_fd = a->console_fd, .sync_fd = a->sync_fd, .new_userns = a->new_userns,
+        .create_cwd = true,
     };
 
     prctl(PR_SET_PDEATHSIG, SIGKILL);

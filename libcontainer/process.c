@@ -797,18 +797,53 @@ int process_set_identity(const struct spec_process *p, bool userns, struct hull_
 }
 
 /* ------------------------------------------------------------------ */
+/* stdio                                                              */
+
+static bool is_dev_null(int fd)
+{
+    struct stat st;
+    return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+}
+
+int process_reopen_dev_null(struct hull_error *err)
+{
+    int null = -1;
+    for (int fd = 0; fd <= 2; fd++) {
+        if (!is_dev_null(fd))
+            continue;
+        if (null < 0) {
+            null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+            if (null < 0 || !is_dev_null(null)) {
+                if (null >= 0)
+                    close(null);
+                return hull_errx(err, ENODEV, "reopen stdio: /dev/null in the container is not the null device");
+            }
+        }
+        if (dup2(null, fd) < 0) {
+            int e = errno;
+            close(null);
+            return hull_err(err, e, "reopen stdio fd %d on /dev/null", fd);
+        }
+    }
+    if (null >= 0)
+        close(null);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* process.cwd                                                        */
 
 /* Resolved in the new root with openat2(RESOLVE_IN_ROOT) and refusing
  * magic links, so neither the lookup nor the creation of a missing cwd can
  * go through a /proc/self/fd/N link to a directory outside it. */
-static int enter_dir(const char *cwd)
+static int enter_dir(const char *cwd, bool create)
 {
     struct hull_error ignored;
     int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root < 0)
         return -errno;
-    int fd = inroot_mkdir_all(root, cwd, 0755, &ignored);
+    int fd = create ? inroot_mkdir_all(root, cwd, 0755, &ignored)
+                    : inroot_open(root, cwd, O_PATH | O_DIRECTORY, 0, &ignored);
     close(root);
     if (fd < 0)
         return fd;
@@ -819,13 +854,13 @@ static int enter_dir(const char *cwd)
 
 /* After a uid change the effective set is empty: retry with the
  * permitted capabilities, as root could reach what the user cannot. */
-static int enter_dir_privileged(const char *cwd)
+static int enter_dir_privileged(const char *cwd, bool create)
 {
     cap_t saved;
     struct hull_error ignored;
     if (caps_raise_effective(&saved, &ignored) < 0)
         return -EACCES;
-    int r = enter_dir(cwd);
+    int r = enter_dir(cwd, create);
     caps_restore(saved);
     return r;
 }
@@ -841,14 +876,14 @@ int process_create_cwd(const struct spec_process *p, int rootfd, struct hull_err
     return 0;
 }
 
-int process_chdir(const struct spec_process *p, struct hull_error *err)
+int process_chdir(const struct spec_process *p, bool create, struct hull_error *err)
 {
     const char *cwd = p->cwd;
     if (cwd == NULL || cwd[0] != '/')
         return hull_errx(err, EINVAL, "process.cwd: must be an absolute path");
-    int r = enter_dir(cwd);
+    int r = enter_dir(cwd, create);
     if (r == -EACCES || r == -EPERM)
-        r = enter_dir_privileged(cwd);
+        r = enter_dir_privileged(cwd, create);
     if (r == -ELOOP)
         return hull_errx(err, ELOOP, "process.cwd %s: too many symlinks, or a /proc magic link", cwd);
     if (r < 0)
@@ -925,14 +960,30 @@ static bool search_dir(const char *dir, size_t dlen, const char *name, char *pat
     return true;
 }
 
+/* A program named by path must exist and be executable now, so that
+ * create fails (as with runc) rather than the container after start. */
+static int check_executable(const char *name, struct hull_error *err)
+{
+    struct stat st;
+    if (stat(name, &st) < 0)
+        return hull_errx(err, errno, "exec: \"%s\": stat %s: %s", name, name, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return hull_errx(err, EACCES, "exec: \"%s\": is a directory", name);
+    if (!S_ISREG(st.st_mode) || access(name, X_OK) < 0)
+        return hull_errx(err, EACCES, "exec: \"%s\": permission denied", name);
+    return 0;
+}
+
 int process_find_executable(const struct spec_process *p, char *path, size_t len,
                             struct hull_error *err)
 {
     if (p->args.n == 0 || p->args.v[0] == NULL || p->args.v[0][0] == '\0')
         return hull_errx(err, EINVAL, "process.args: must name the program to run");
     const char *name = p->args.v[0];
-    if (strchr(name, '/') != NULL)
-        return copy_path(name, path, len, err);
+    if (strchr(name, '/') != NULL) {
+        int r = check_executable(name, err);
+        return r < 0 ? r : copy_path(name, path, len, err);
+    }
     const char *search = env_path(&p->env);
     if (search == NULL)
         search = DEFAULT_PATH;

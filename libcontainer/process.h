@@ -60,9 +60,14 @@ int process_set_identity(const struct spec_process *p, bool userns, struct hull_
  * directory, when it is missing. */
 int process_create_cwd(const struct spec_process *p, int rootfd, struct hull_error *err);
 
+/* The caller's stdio may be a read-only /dev/null of the host (ctr
+ * --null-io): such fds are replaced by the container's /dev/null opened
+ * read-write, after it is checked to be the 1:3 device. */
+int process_reopen_dev_null(struct hull_error *err);
+
 /* chdir(process.cwd), which must resolve inside the new root; a missing
  * cwd is created (0755) as the container user. */
-int process_chdir(const struct spec_process *p, struct hull_error *err);
+int process_chdir(const struct spec_process *p, bool create, struct hull_error *err);
 
 /* process.capabilities: bounding set dropped, then the other sets, ambient
  * last. With no capabilities object the process keeps none. */

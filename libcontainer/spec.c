@@ -1151,6 +1151,23 @@ static int parse_time_offsets(struct jp *p, yajl_val v, void *out)
     return get_object(p, v, "boottime", OPTIONAL, parse_time_offset, &l->time_boottime);
 }
 
+/* Engines (podman, CRI-O, docker) write fileMode with the file-type bits
+ * of the device (020666 for a character device). Those bits, when present,
+ * must agree with type; only the permission bits are kept. */
+static int check_device_mode_type(struct jp *p, struct spec_device *d)
+{
+    if (!d->file_mode.set)
+        return 0;
+    unsigned long long ifmt = d->file_mode.v & 0170000;
+    unsigned long long want = d->type == 'b' ? 0060000 : d->type == 'p' ? 0010000 : 0020000;
+    if (ifmt != 0 && ifmt != want) {
+        return jp_fail_at(p, "fileMode", "%#llo: file type bits do not match type \"%c\"",
+                          (unsigned long long)d->file_mode.v, d->type);
+    }
+    d->file_mode.v &= 07777;
+    return 0;
+}
+
 static int parse_device(struct jp *p, yajl_val v, void *out)
 {
     struct spec_device *d = out;
@@ -1164,8 +1181,10 @@ static int parse_device(struct jp *p, yajl_val v, void *out)
     if ((r = get_str(p, v, "path", REQUIRED, check_abs_path, &d->path)) < 0 ||
         (r = get_int(p, v, "major", numbered, 0, DEV_MAJOR_MAX, &d->major)) < 0 ||
         (r = get_int(p, v, "minor", numbered, 0, DEV_MINOR_MAX, &d->minor)) < 0 ||
-        (r = get_u64(p, v, "fileMode", OPTIONAL, 0, 07777, &d->file_mode)) < 0 ||
+        (r = get_u64(p, v, "fileMode", OPTIONAL, 0, 0177777, &d->file_mode)) < 0 ||
         (r = get_u64(p, v, "uid", OPTIONAL, 0, ID_MAX, &d->uid)) < 0)
+        return r;
+    if ((r = check_device_mode_type(p, d)) < 0)
         return r;
     return get_u64(p, v, "gid", OPTIONAL, 0, ID_MAX, &d->gid);
 }

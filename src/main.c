@@ -48,6 +48,21 @@ static int version(void)
     return 0;
 }
 
+/* With --debug, the command line goes to the --log file. */
+static void log_invocation(int argc, char **argv)
+{
+    char line[4096];
+    size_t off = 0;
+    for (int i = 0; i < argc && off < sizeof line - 1; i++) {
+        int n = snprintf(line + off, sizeof line - off, "%s%s", i ? " " : "", argv[i]);
+        if (n < 0)
+            break;
+        off += (size_t)n;
+    }
+    line[off < sizeof line ? off : sizeof line - 1] = '\0';
+    cli_debug("hull %s (root %s)", line, g_opts.root);
+}
+
 int main(int argc, char **argv)
 {
     bool show_version = false, help = false;
@@ -74,6 +89,7 @@ int main(int argc, char **argv)
         return usage(stderr);
     if (g_opts.root[0] == '\0')
         return cli_error("--root: must not be empty");
+    log_invocation(argc - next, argv + next);
     for (size_t i = 0; i < HULL_ARRAY_SIZE(verbs); i++)
         if (strcmp(argv[next], verbs[i].name) == 0)
             return verbs[i].fn(argc - next, argv + next);

@@ -316,7 +316,7 @@ ctrd_stop() {
 	fi
 }
 
-# ctr ARGS...: the client, talking to our daemon in our namespace.
+# ctrc ARGS...: ctr, talking to our daemon in our namespace.
 ctrc() {
 	timeout -k 5 "${HULL_TEST_TIMEOUT:-60}" ctr -a "$CTRD_SOCK" -n "$CTRD_NS" "$@"
 }

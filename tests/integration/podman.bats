@@ -114,6 +114,7 @@ setup_file() {
 	[ -e /var/lib/containers ] || : >"$PM_DIR/made-var-lib-containers"
 	[ -e /sys/fs/cgroup/memory/libpod_parent ] || : >"$PM_DIR/made-libpod-parent"
 	[ -e /run/hull ] || : >"$PM_DIR/made-run-hull"
+	[ -e /run/containers ] || : >"$PM_DIR/made-run-containers"
 	make_hull_wrapper "$PM_WRAP_DIR" >/dev/null
 	build_oci_image "$PM_DIR/image" || return 1
 	pm_write_config
@@ -130,7 +131,7 @@ setup_file() {
 }
 
 teardown_file() {
-	local problems=() p m d
+	local problems=() p m d i
 	[ -n "${PM_BASE:-}" ] || return 0
 	pm_paths "$PM_BASE"
 	[ -d "$PM_DIR" ] || return 0
@@ -143,6 +144,12 @@ teardown_file() {
 	while IFS= read -r m; do
 		umount -l "$m" 2>/dev/null || true
 	done < <(awk -v d="$PM_DIR/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
+	# conmon's exit command (podman container cleanup) may still be running
+	# in conmon's cgroup.
+	for ((i = 0; i < 100; i++)); do
+		[ -z "$(cat /sys/fs/cgroup/pids/libpod_parent/conmon/cgroup.procs 2>/dev/null)" ] && break
+		sleep 0.1
+	done
 	if [ -e "$PM_DIR/made-libpod-parent" ]; then
 		for d in /sys/fs/cgroup/*/libpod_parent; do
 			rmdir "$d/conmon" "$d" 2>/dev/null || true
@@ -150,6 +157,9 @@ teardown_file() {
 	fi
 	if [ -e "$PM_DIR/made-run-hull" ]; then
 		rmdir /run/hull 2>/dev/null || true
+	fi
+	if [ -e "$PM_DIR/made-run-containers" ]; then
+		rmdir /run/containers/networks /run/containers 2>/dev/null || true
 	fi
 	if [ -e "$PM_DIR/made-var-lib-containers" ]; then
 		rm -rf /var/lib/containers

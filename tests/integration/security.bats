@@ -194,7 +194,8 @@ start_receiver() {
 	CONSOLE_OUT=$BATS_TEST_TMPDIR/console.out
 	"$INTEGRATION_DIR/console-receiver.py" "$SOCK" "$CONSOLE_OUT" &
 	RECEIVER=$!
-	local deadline=$((SECONDS + 10))
+	# Python starts slowly under emulation (the VM lane).
+	local deadline=$((SECONDS + 60))
 	until [ -S "$SOCK" ]; do
 		[ $SECONDS -lt $deadline ] || fail "the console receiver did not start"
 		sleep 0.02
