@@ -152,8 +152,15 @@ TEST(path_search_in_a_temp_dir)
     CHECK_STR_EQ(err.msg, "exec: \"data\": executable file not found in $PATH");
     CHECK_INT_EQ(find("sub", envp, out, sizeof out, &err), -ENOENT);
 
-    CHECK_INT_EQ(find("./prog", envp, out, sizeof out, &err), 0);
-    CHECK_STR_EQ(out, "./prog");
+    char named[300];
+    snprintf(named, sizeof named, "%s/prog", tmp);
+    CHECK_INT_EQ(find(named, envp, out, sizeof out, &err), 0);
+    CHECK_STR_EQ(out, named);
+    /* A program named by path is checked at once: create fails, not start. */
+    CHECK_INT_EQ(find("/nonexistent/prog", envp, out, sizeof out, &err), -ENOENT);
+    CHECK(strstr(err.msg, "stat /nonexistent/prog") != NULL);
+    snprintf(named, sizeof named, "%s/data", tmp);
+    CHECK_INT_EQ(find(named, envp, out, sizeof out, &err), -EACCES);
     CHECK_INT_EQ(find("prog", envp, out, 8, &err), -ENOENT);
 
     CHECK_INT_EQ(find("sh", NULL, out, sizeof out, &err), 0);

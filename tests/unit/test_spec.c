@@ -807,8 +807,11 @@ TEST(out_of_range)
                  "linux.devices[0].minor: 1048576 out of range 0..1048575");
     EXPECT_ERROR(LINUX("'devices':[{'type':'u','path':'/dev/x','major':1,'minor':-1}]"),
                  "linux.devices[0].minor: -1 out of range 0..1048575");
-    EXPECT_ERROR(LINUX("'devices':[{'type':'p','path':'/dev/x','fileMode':4096}]"),
-                 "linux.devices[0].fileMode: 4096 out of range 0..4095");
+    EXPECT_ERROR(LINUX("'devices':[{'type':'p','path':'/dev/x','fileMode':65536}]"),
+                 "linux.devices[0].fileMode: 65536 out of range 0..65535");
+    /* The file-type bits engines write must match the device type. */
+    EXPECT_ERROR(LINUX("'devices':[{'type':'b','path':'/dev/x','major':1,'minor':1,'fileMode':8630}]"),
+                 "linux.devices[0].fileMode: 020666: file type bits do not match type \"b\"");
     EXPECT_ERROR(LINUX("'devices':[{'type':'p','path':'/dev/x','uid':4294967295}]"),
                  "linux.devices[0].uid: 4294967295 out of range 0..4294967294");
     EXPECT_ERROR(PROC("'oomScoreAdj':1001"), "process.oomScoreAdj: 1001 out of range -1000..1000");
