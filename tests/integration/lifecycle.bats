@@ -72,12 +72,15 @@ teardown() { hull_teardown; }
 	assert_no_state
 }
 
-@test "lifecycle: a created container can be deleted without starting it" {
+@test "lifecycle: a created container is not stopped: delete needs --force" {
 	hull_bundle b
 	create_detached c1
 	local pid
 	pid=$(container_pid c1)
 	run --separate-stderr hull delete c1
+	assert_error 'that is not stopped: created'
+	assert_eq "$(container_status c1)" created status
+	run --separate-stderr hull delete --force c1
 	assert_success
 	wait_gone "$pid"
 	assert_no_state
