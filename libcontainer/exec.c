@@ -18,6 +18,7 @@
 #include "cgroups/cgroups.h"
 #include "container_internal.h"
 #include "finish.h"
+#include "security/lsm.h"
 #include "security/seccomp.h"
 #include "sync.h"
 #include "utils.h"
@@ -233,7 +234,8 @@ static int exec_steps(struct exec_ctx *c, struct hull_error *err)
         return hull_errx(err, EINVAL, "cannot exec in a %s container", state_status_name(c->h.status));
     if (o->process->terminal && o->console_fd < 0)
         return hull_errx(err, EINVAL, "process.terminal is true: --console-socket is required");
-    if ((r = open_namespaces(c, err)) < 0)
+    struct lsm_labels lsm = lsm_labels_of(o->config, o->process);
+    if ((r = lsm_prepare(&lsm, err)) < 0 || (r = open_namespaces(c, err)) < 0)
         return r;
     if (o->config->linux_.seccomp.present &&
         (r = seccomp_compile(&o->config->linux_.seccomp, &c->seccomp, err)) < 0)

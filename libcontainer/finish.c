@@ -7,6 +7,7 @@
 
 #include "process.h"
 #include "security/caps.h"
+#include "security/lsm.h"
 #include "sync.h"
 #include "utils.h"
 
@@ -40,6 +41,16 @@ static int load_seccomp(const struct finish_ctx *f, struct hull_error *err)
     return sync_expect(f->sync_fd, SYNC_SECCOMP_DONE, NULL, err);
 }
 
+/* The AppArmor profile and SELinux label the program is executed with. */
+static int set_exec_labels(const struct finish_ctx *f, struct hull_error *err)
+{
+    struct lsm_labels lsm = lsm_labels_of(f->spec, f->process);
+    return lsm_set_exec_labels(&lsm, err);
+}
+
+/* The last steps in the order the security model needs: no_new_privs,
+ * then the LSM labels for the exec, then the capabilities; the seccomp
+ * filter comes last (in finish_exec) unless it must be loaded earlier. */
 int finish_setup(struct finish_ctx *f, struct hull_error *err)
 {
     const struct spec_process *p = f->process;
@@ -53,10 +64,11 @@ int finish_setup(struct finish_ctx *f, struct hull_error *err)
         (r = process_set_identity(p, f->new_userns, err)) < 0 ||
         (r = process_chdir(p, f->create_cwd, err)) < 0 ||
         (r = process_find_executable(p, f->exe, sizeof f->exe, err)) < 0 ||
-        (seccomp_early(f) && (r = load_seccomp(f, err)) < 0) ||
-        (r = process_apply_caps(p, err)) < 0)
+        (r = process_set_no_new_privs(p, err)) < 0 ||
+        (r = set_exec_labels(f, err)) < 0 ||
+        (seccomp_early(f) && (r = load_seccomp(f, err)) < 0))
         return r;
-    return process_set_no_new_privs(p, err);
+    return process_apply_caps(p, err);
 }
 
 int finish_exec(struct finish_ctx *f, int notify_fd, struct hull_error *err)

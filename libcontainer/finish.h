@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The last steps before execve, shared by the container init and by
  * processes started with exec: rlimits, terminal, identity, cwd,
- * capabilities, no_new_privs, seccomp. */
+ * no_new_privs, AppArmor profile and SELinux label, capabilities,
+ * seccomp. */
 #ifndef HULL_FINISH_H
 #define HULL_FINISH_H
 
@@ -24,7 +25,8 @@ struct finish_ctx {
     char **envp;                         /* filled by finish_setup */
 };
 
-/* Everything up to and including the capability drop and no_new_privs. */
+/* Everything up to and including no_new_privs, the LSM labels and the
+ * capability drop. */
 int finish_setup(struct finish_ctx *f, struct hull_error *err);
 
 /* Load a filter that waited until now, then execve. Right before execve

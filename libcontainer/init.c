@@ -17,6 +17,7 @@
 #include "hooks.h"
 #include "process.h"
 #include "rootfs.h"
+#include "security/lsm.h"
 #include "sync.h"
 #include "utils.h"
 
@@ -49,10 +50,14 @@ static int become_root_in_userns(struct hull_error *err)
     return 0;
 }
 
-static int join_session_keyring(const struct init_args *a, struct hull_error *err)
+static int join_session_keyring(const struct init_args *a, const struct lsm_labels *lsm,
+                                struct hull_error *err)
 {
     if (a->no_new_keyring)
         return 0;
+    int r = lsm_set_key_label(lsm, err);
+    if (r < 0)
+        return r;
     /* Some kernels or seccomp policies forbid the keyring syscalls: runc
      * treats ENOSYS and EACCES as "no keyring", and so do we. */
     if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
@@ -120,9 +125,13 @@ static int setup(const struct init_args *a, struct finish_ctx *f, char **state_j
         return hull_err(err, errno, "create cgroup namespace");
     if (a->new_userns && (r = become_root_in_userns(err)) < 0)
         return r;
-    if ((r = ns_child_join(a->joins, err)) < 0 ||
+    /* Before any namespace is joined and the root changes: the LSM probes
+     * read the host's /sys and /proc. */
+    struct lsm_labels lsm = lsm_labels_of(a->spec, &a->spec->process);
+    if ((r = lsm_prepare(&lsm, err)) < 0 ||
+        (r = ns_child_join(a->joins, err)) < 0 ||
         (r = ns_set_names(a->spec, err)) < 0 ||
-        (r = join_session_keyring(a, err)) < 0 ||
+        (r = join_session_keyring(a, &lsm, err)) < 0 ||
         (r = setup_rootfs(a, state_json, err)) < 0 ||
         (r = process_apply_sysctl(&a->spec->linux_.sysctl, err)) < 0)
         return r;

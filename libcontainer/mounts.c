@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "copyup.h"
+#include "security/selinux.h"
 
 #ifndef MS_NOSYMFOLLOW
 #define MS_NOSYMFOLLOW 256
@@ -412,6 +413,20 @@ static char *data_next(char **cursor)
     return s;
 }
 
+/* A value in double quotes (context="a:b:c:s0:c1,c2", quoted in mount(8)
+ * data because of its commas) goes to fsconfig() without them. */
+static int fs_set_string(int fsfd, const char *key, char *value)
+{
+    size_t n = strlen(value);
+    bool quoted = n >= 2 && value[0] == '"' && value[n - 1] == '"';
+    if (quoted)
+        value[n - 1] = '\0';
+    int r = fsconfig(fsfd, FSCONFIG_SET_STRING, key, quoted ? value + 1 : value, 0);
+    if (quoted)
+        value[n - 1] = '"';
+    return r;
+}
+
 static int fs_set_param(int fsfd, char *item)
 {
     char *eq = strchr(item, '=');
@@ -420,7 +435,7 @@ static int fs_set_param(int fsfd, char *item)
         r = fsconfig(fsfd, FSCONFIG_SET_FLAG, item, NULL, 0);
     } else {
         *eq = '\0';
-        r = fsconfig(fsfd, FSCONFIG_SET_STRING, item, eq + 1, 0);
+        r = fs_set_string(fsfd, item, eq + 1);
         *eq = '=';
     }
     return r < 0 ? -errno : 0;
@@ -466,6 +481,34 @@ static int fs_set_sb_flags(int fsfd, const struct mount_opts *o, bool with_ro, b
     return 0;
 }
 
+static bool data_has_context(const char *data)
+{
+    const char *p = data;
+    while (p != NULL && *p != '\0') {
+        if (selinux_is_context_option(p))
+            return true;
+        p = strchr(p, ',');
+        if (p != NULL)
+            p++;
+    }
+    return false;
+}
+
+/* linux.mountLabel as the new filesystem's context; a context given in
+ * the mount's own options wins. */
+static int fs_set_label(int fsfd, const char *type, const struct mount_opts *o, const char *dest,
+                        struct hull_error *err)
+{
+    char opt[SELINUX_LABEL_MAX + 16];
+    int n = selinux_mount_option(o->label, type, opt, sizeof opt);
+    if (n < 0)
+        return hull_errx(err, -n, "mount %s on %s: bad linux.mountLabel", type, dest);
+    if (n == 0 || data_has_context(o->data))
+        return 0;
+    int r = fs_set_param(fsfd, opt);
+    return r < 0 ? fs_fail(fsfd, -r, "linux.mountLabel", type, dest, err) : 0;
+}
+
 static int fs_configure(int fsfd, const char *type, const char *source, const struct mount_opts *o,
                         bool with_ro, const char *dest, struct hull_error *err)
 {
@@ -475,6 +518,8 @@ static int fs_configure(int fsfd, const char *type, const char *source, const st
     int r = fs_set_sb_flags(fsfd, o, with_ro, false, type, dest, err);
     if (r == 0)
         r = fs_set_data(fsfd, o->data, type, dest, err);
+    if (r == 0)
+        r = fs_set_label(fsfd, type, o, dest, err);
     if (r == 0 && fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
         r = fs_fail(fsfd, errno, "create", type, dest, err);
     return r;

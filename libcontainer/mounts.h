@@ -23,6 +23,7 @@ struct mount_opts {
     size_t n_propagation;
     bool bind, recursive, remount, tmpcopyup;
     char *data;                     /* filesystem options ("mode=755,size=1m") or NULL */
+    const char *label;              /* linux.mountLabel for a new filesystem, or NULL */
 };
 
 /* Parse a spec mount's options. Unknown options become filesystem data.
@@ -46,8 +47,10 @@ int mount_propagation_from_name(const char *name, unsigned long *flags);
 #define MOUNT_DEFER_RO 0x1u   /* leave "ro" for mount_finish_readonly() */
 #define MOUNT_COPYUP   0x2u   /* copy the covered directory into the new fs */
 
-/* Create a filesystem of type (source may be NULL) with o's flags and data,
- * attach it on destfd. Returns an O_PATH fd of the new mount's root.
+/* Create a filesystem of type (source may be NULL) with o's flags and data
+ * (and, with SELinux enabled, o->label as its context unless the data names
+ * one or the type takes none, see selinux_mount_option), attach it on
+ * destfd. Returns an O_PATH fd of the new mount's root.
  * dest names the mount point in messages. */
 int mount_new(int destfd, const char *dest, const char *type, const char *source,
               const struct mount_opts *o, unsigned flags, struct hull_error *err);

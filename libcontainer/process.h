@@ -3,8 +3,9 @@
  * process) in its final namespaces, in this order:
  *   process_apply_sysctl, process_apply_rlimits, process_setup_terminal,
  *   process_set_oom_score_adj, process_apply_scheduling,
- *   process_set_identity (keeps caps), process_chdir, process_apply_caps,
- *   process_set_no_new_privs, (seccomp), process_exec. */
+ *   process_set_identity (keeps caps), process_chdir,
+ *   process_set_no_new_privs, (LSM labels), process_apply_caps, (seccomp),
+ *   process_exec. */
 #ifndef HULL_PROCESS_H
 #define HULL_PROCESS_H
 

@@ -22,6 +22,7 @@
 #include "mountinfo.h"
 #include "mounts.h"
 #include "mounts_cgroup.h"
+#include "security/selinux.h"
 
 enum mount_kind {
     MK_BIND, MK_PROC, MK_SYSFS, MK_MQUEUE, MK_CGROUP, MK_CGROUP2, MK_TMPFS, MK_DEVPTS,
@@ -156,6 +157,7 @@ static int job_init(struct mount_job *j, struct hull_error *err)
     int r = mount_opts_parse(&m->options, &j->o, err);
     if (r < 0)
         return hull_err_prefix(err, "mount %s", j->dest);
+    j->o.label = j->ctx->spec->linux_.mount_label;
     if (m->uid_mappings.n > 0 || m->gid_mappings.n > 0)
         return hull_errx(err, EOPNOTSUPP, "mount %s: ID-mapped mounts are not supported",
                          j->dest);
@@ -338,6 +340,21 @@ static int mount_or_bind_host(struct mount_job *j, const char *type, const char 
     return bind_host_instead(j, host, err);
 }
 
+/* An mqueue instance belongs to the IPC namespace and cannot take a
+ * context option: its root directory is labelled instead. */
+static int mount_mqueue(struct mount_job *j, struct hull_error *err)
+{
+    int mfd = mount_or_bind_host(j, "mqueue", "/dev/mqueue", err);
+    if (mfd < 0)
+        return mfd;
+    int r = selinux_label_mount(mfd, j->o.label, j->dest, err);
+    if (r < 0) {
+        close(mfd);
+        return r;
+    }
+    return mfd;
+}
+
 /* "gid=5" names a group that may not be mapped in a user namespace. */
 static int drop_devpts_gid(struct mount_opts *o)
 {
@@ -385,7 +402,7 @@ static int mount_by_kind(struct mount_job *j, struct hull_error *err)
     case MK_SYSFS:
         return mount_or_bind_host(j, "sysfs", "/sys", err);
     case MK_MQUEUE:
-        return mount_or_bind_host(j, "mqueue", "/dev/mqueue", err);
+        return mount_mqueue(j, err);
     case MK_DEVPTS:
         return mount_devpts(j, err);
     case MK_CGROUP:
@@ -595,10 +612,11 @@ static int open_dev_null(int rootfd, struct hull_error *err)
     return fd;
 }
 
-static int mask_dir(int fd, const char *path, struct hull_error *err)
+static int mask_dir(int fd, const char *path, const char *label, struct hull_error *err)
 {
     char data[] = "nr_blocks=1,nr_inodes=1";
-    struct mount_opts o = { .set = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, .data = data };
+    struct mount_opts o = { .set = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, .data = data,
+                            .label = label };
     int mfd = mount_new(fd, path, "tmpfs", "tmpfs", &o, 0, err);
     if (mfd < 0)
         return mfd;
@@ -629,7 +647,8 @@ static bool absent(int r)
 
 /* The last component is not followed: masking a symlink must not mask
  * whatever it points to. */
-static int mask_one(int rootfd, const char *path, int *nullfd, struct hull_error *err)
+static int mask_one(int rootfd, const char *path, int *nullfd, const char *label,
+                    struct hull_error *err)
 {
     int fd = inroot_open(rootfd, path, O_PATH | O_NOFOLLOW, 0, err);
     if (absent(fd))
@@ -641,7 +660,7 @@ static int mask_one(int rootfd, const char *path, int *nullfd, struct hull_error
     if (fstat(fd, &st) < 0)
         r = hull_err(err, errno, "mask %s", path);
     else if (S_ISDIR(st.st_mode))
-        r = mask_dir(fd, path, err);
+        r = mask_dir(fd, path, label, err);
     else if (!S_ISLNK(st.st_mode))
         r = mask_file(fd, nullfd, rootfd, path, err);
     close(fd);
@@ -659,12 +678,13 @@ static bool seen_before(const struct str_list *l, size_t i)
     return false;
 }
 
-static int mask_paths(int rootfd, const struct str_list *paths, struct hull_error *err)
+static int mask_paths(int rootfd, const struct str_list *paths, const char *label,
+                      struct hull_error *err)
 {
     int nullfd = -1, r = 0;
     for (size_t i = 0; r == 0 && i < paths->n; i++)
         if (paths->v[i] != NULL && !seen_before(paths, i))
-            r = mask_one(rootfd, paths->v[i], &nullfd, err);
+            r = mask_one(rootfd, paths->v[i], &nullfd, label, err);
     if (nullfd >= 0)
         close(nullfd);
     return r;
@@ -719,7 +739,7 @@ int rootfs_finalize(const struct rootfs_ctx *ctx, struct hull_error *err)
     const struct spec_linux *l = &ctx->spec->linux_;
     int r = finish_readonly_mounts(rootfd, ctx->spec, err);
     if (r == 0)
-        r = mask_paths(rootfd, &l->masked_paths, err);
+        r = mask_paths(rootfd, &l->masked_paths, l->mount_label, err);
     if (r == 0)
         r = readonly_paths(rootfd, &l->readonly_paths, err);
     if (r == 0)

@@ -222,7 +222,8 @@ bench_split() {
 
 # BENCH_PAR containers, BENCH_JOBS at a time; prints containers per second.
 bench_parallel_one() {
-	local rt=$1 t0 t1 ns=() cmd
+	local rt=$1 t0 t1 ns=() cmd id=()
+	[ "$rt" = bare ] || id=("p@")
 	case $rt in
 	hull) cmd=("$HULL" --root "$work/root-hull" run -b "$bundle") ;;
 	runc) cmd=("$RUNC" --root "$work/root-runc" run -b "$bundle") ;;
@@ -231,7 +232,7 @@ bench_parallel_one() {
 	esac
 	t0=$(date +%s%N)
 	seq 1 "$BENCH_PAR" | xargs -P "$BENCH_JOBS" -I@ \
-		"$work/peakrss" -o "$log" -l "par.$rt" "${ns[@]}" -q -- "${cmd[@]}" $([ "$rt" = bare ] || echo "p@") ||
+		"$work/peakrss" -o "$log" -l "par.$rt" "${ns[@]}" -q -- "${cmd[@]}" "${id[@]}" ||
 		note "some parallel runs of $rt failed"
 	t1=$(date +%s%N)
 	printf 'parrate.%s %s\n' "$rt" "$(awk -v n="$BENCH_PAR" -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f", n / (ns / 1e9) }')" >>"$summary"
@@ -260,14 +261,13 @@ median_mean() {
 # Per label: calls, median and mean wall ms, median and max peak RSS KiB,
 # failed calls.
 summarise() {
-	local label t r bad
-	for label in $(awk '{ print $1 }' "$log" | sort -u); do
-		t=$(awk -v l="$label" '$1 == l { print $2 / 1000 }' "$log" | median_mean)
-		r=$(awk -v l="$label" '$1 == l { print $3 }' "$log" | median_mean)
+	local label n bad tmed tmean rmed rmax
+	awk '{ print $1 }' "$log" | sort -u | while read -r label; do
+		read -r tmed tmean _ < <(awk -v l="$label" '$1 == l { print $2 / 1000 }' "$log" | median_mean)
+		read -r rmed _ rmax < <(awk -v l="$label" '$1 == l { print $3 }' "$log" | median_mean)
+		n=$(awk -v l="$label" '$1 == l { n++ } END { print n + 0 }' "$log")
 		bad=$(awk -v l="$label" '$1 == l && $4 != 0 { n++ } END { print n + 0 }' "$log")
-		printf '%s %d %.2f %.2f %d %d %d\n' "$label" \
-			"$(awk -v l="$label" '$1 == l { n++ } END { print n }' "$log")" \
-			$(cut -d' ' -f1,2 <<<"$t") $(cut -d' ' -f1,3 <<<"$r") "$bad"
+		printf '%s %d %.2f %.2f %d %d %d\n' "$label" "$n" "$tmed" "$tmean" "$rmed" "$rmax" "$bad"
 	done >>"$summary"
 }
 

@@ -60,7 +60,8 @@ build() {
 }
 
 run_one() {
-	local t=$1 corpus=$FUZZ_OUT/corpus-$t log=$FUZZ_OUT/fuzz_$t.log rc par=()
+	local t=$1
+	local corpus=$FUZZ_OUT/corpus-$t log=$FUZZ_OUT/fuzz_$t.log rc par=()
 	mkdir -p "$corpus"
 	[ "$FUZZ_JOBS" -le 1 ] || par=(-jobs="$FUZZ_JOBS" -workers="$FUZZ_JOBS")
 	printf '### fuzz_%s: %ss, seeds from %s\n' "$t" "$FUZZ_SECONDS" "$here/corpus/$t"
@@ -83,7 +84,7 @@ run_one() {
 			sed 's/^/  /' >&2
 		return 1
 	fi
-	printf 'fuzz_%s: ok (%s new corpus files in %s)\n' "$t" "$(ls "$corpus" | wc -l)" "$corpus"
+	printf 'fuzz_%s: ok (%s new corpus files in %s)\n' "$t" "$(find "$corpus" -type f | wc -l)" "$corpus"
 }
 
 if [ -z "${FUZZ_OUT:-}" ]; then

@@ -164,12 +164,15 @@ lister() {
 	hull_bundle b /bin/true
 	churn_bundles "$n"
 	write_churn_worker
-	export HULL HULL_ROOT CHURN=$BATS_TEST_TMPDIR/churn ERRS=$BATS_TEST_TMPDIR/churn/errors
+	local CHURN=$BATS_TEST_TMPDIR/churn ERRS=$BATS_TEST_TMPDIR/churn/errors
 	: >"$ERRS"
 
 	lister "$CHURN/stop" "$CHURN/rounds" &
 	local lister_pid=$!
-	seq 0 $((n - 1)) | xargs -P 8 -n 1 "$CHURN/cycle"
+	# Not exported from this shell: teardown looks for processes whose
+	# environment names the root.
+	seq 0 $((n - 1)) | env HULL="$HULL" HULL_ROOT="$HULL_ROOT" CHURN="$CHURN" ERRS="$ERRS" \
+		xargs -P 8 -n 1 "$CHURN/cycle"
 	touch "$CHURN/stop"
 	wait "$lister_pid"
 
@@ -265,7 +268,7 @@ kill_create_after() {
 }
 
 @test "robustness: hull create killed after 0.2 to 30 ms leaves nothing after delete --force" {
-	local ms id marker report=() out rep round
+	local ms id marker report=() out round
 	hull_bundle b
 	for round in 1 2 3; do
 		for ms in 0.2 1 2 3 5 7 10 15 20 30; do
@@ -371,7 +374,6 @@ add_killer_hook() {
 	if [ "$status" -eq 0 ]; then
 		echo "$output" | jq -e '.id == "lk"' >/dev/null || fail "state: $output"
 	else
-		mapfile -t stderr_lines <<<"$stderr"
 		assert_error lk
 	fi
 	run hull delete --force lk

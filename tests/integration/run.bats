@@ -60,10 +60,10 @@ teardown() { hull_teardown; }
 	assert_status $((128 + 10))
 }
 
-@test "run: an exec failure is one error line and exit status 127" {
+@test "run: a missing program fails create with one error line" {
 	hull_bundle b /no/such/binary
-	run -127 --separate-stderr hull run -b "$BUNDLE" c1
-	assert_stderr_has "/no/such/binary"
+	run -1 --separate-stderr hull run -b "$BUNDLE" c1
+	assert_error "/no/such/binary"
 	assert_no_state
 }
 
