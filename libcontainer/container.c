@@ -784,7 +784,7 @@ int container_delete(const char *root, const char *id, bool force, struct hull_e
     struct handle h;
     int r = handle_open(root, id, true, &h, err);
     if (r < 0)
-        return (force && r != -ENOENT && state_validate_id(id, NULL) == 0) ? delete_damaged(root, id, err) : r;
+        return (force && state_validate_id(id, NULL) == 0) ? delete_damaged(root, id, err) : r;
     bool live = h.status != STATUS_STOPPED;
     /* The spec forbids deleting a container that is not stopped; created
      * counts as not stopped (crun agrees, runc does not). */

@@ -34,8 +34,49 @@ static bool has_ns(const struct spec *s, enum spec_ns_type t)
     return spec_find_namespace(s, t) != NULL;
 }
 
+static bool key_is(const char *key, const char *prefix)
+{
+    return strncmp(key, prefix, strlen(prefix)) == 0;
+}
+
+/* Which namespace makes a sysctl key the container's own (as runc
+ * decides); NS_TYPE_COUNT for a host-wide key. */
+static enum spec_ns_type sysctl_namespace(const char *key)
+{
+    static const char *const ipc_keys[] = {
+        "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+        "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+    };
+    for (size_t i = 0; i < HULL_ARRAY_SIZE(ipc_keys); i++)
+        if (strcmp(key, ipc_keys[i]) == 0)
+            return NS_IPC;
+    if (key_is(key, "fs.mqueue.") || key_is(key, "fs/mqueue/"))
+        return NS_IPC;
+    if (key_is(key, "net.") || key_is(key, "net/"))
+        return NS_NETWORK;
+    if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0)
+        return NS_UTS;
+    return NS_TYPE_COUNT;
+}
+
+static int validate_sysctl(const struct spec *s, struct hull_error *err)
+{
+    for (size_t i = 0; i < s->linux_.sysctl.n; i++) {
+        const char *key = s->linux_.sysctl.v[i].key;
+        enum spec_ns_type t = sysctl_namespace(key);
+        if (t == NS_TYPE_COUNT)
+            return hull_errx(err, EPERM, "linux.sysctl[\"%s\"]: not namespaced: it would change the host", key);
+        if (!has_ns(s, t))
+            return hull_errx(err, EPERM, "linux.sysctl[\"%s\"]: needs a %s namespace", key, spec_ns_name(t));
+    }
+    return 0;
+}
+
 int ns_validate(const struct spec *s, struct hull_error *err)
 {
+    int r = validate_sysctl(s, err);
+    if (r < 0)
+        return r;
     const struct spec_linux *l = &s->linux_;
     if ((s->hostname != NULL && s->hostname[0] != '\0') && !has_ns(s, NS_UTS))
         return hull_errx(err, EINVAL, "hostname: needs a uts namespace");
