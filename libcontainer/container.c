@@ -755,6 +755,21 @@ static int destroy_cgroup(const char *path, struct hull_error *err)
     return r;
 }
 
+/* Without any record of the process, the cgroup the saved config names
+ * still holds it: destroying the cgroup kills what is inside. */
+static void destroy_planned_cgroup(int dfd, const char *id)
+{
+    struct spec s = {0};
+    struct cgroup *cg;
+    if (load_saved_spec(dfd, &s, NULL) < 0)
+        return;
+    if (cgroup_new(s.linux_.cgroups_path, id, CGROUP_DRIVER_CGROUPFS, &cg, NULL) == 0) {
+        destroy_cgroup(cgroup_path(cg), NULL);
+        cgroup_free(cg);
+    }
+    spec_free(&s);
+}
+
 /* state.json is unreadable: find the init through init.pid, kill it and
  * remove the directory. */
 static int delete_damaged(const char *root, const char *id, struct hull_error *err)
@@ -763,6 +778,7 @@ static int delete_damaged(const char *root, const char *id, struct hull_error *e
     if (r < 0)
         return r;
     int dfd;
+    state_sweep_stale(rootfd);
     r = state_open(rootfd, id, &dfd, err);
     if (r == 0) {
         struct container_state st = {0};
@@ -770,6 +786,8 @@ static int delete_damaged(const char *root, const char *id, struct hull_error *e
             state_read_pid_record(dfd, &st.pid, &st.start_time, &st.cgroup_path) == 0) {
             force_kill(&st);
             destroy_cgroup(st.cgroup_path, NULL);
+        } else {
+            destroy_planned_cgroup(dfd, id);
         }
         free(st.cgroup_path);
         close(dfd);

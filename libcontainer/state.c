@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "state.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
@@ -345,7 +347,9 @@ int state_claim(int rootfd, const struct container_state *st, const char *cfg, s
                 int *dirfd, struct hull_error *err)
 {
     char tmp[64];
-    snprintf(tmp, sizeof tmp, ".new-%ld-%lx", (long)getpid(), (unsigned long)random());
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    snprintf(tmp, sizeof tmp, ".new-%ld-%lx", (long)getpid(), (unsigned long)ts.tv_nsec);
     if (mkdirat(rootfd, tmp, 0700) < 0)
         return hull_err(err, errno, "create state directory");
     int dfd = openat(rootfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -395,7 +399,9 @@ int state_lock(int dirfd, bool exclusive, struct hull_error *err)
 int state_remove(int rootfd, const char *id, struct hull_error *err)
 {
     char dead[64];
-    snprintf(dead, sizeof dead, ".del-%ld-%lx", (long)getpid(), (unsigned long)random());
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    snprintf(dead, sizeof dead, ".del-%ld-%lx", (long)getpid(), (unsigned long)ts.tv_nsec);
     if (renameat2(rootfd, id, rootfd, dead, RENAME_NOREPLACE) < 0) {
         if (errno == ENOENT)
             return 0;
@@ -444,4 +450,35 @@ int state_read_pid_record(int dirfd, pid_t *pid, unsigned long long *start_time,
     *pid = (pid_t)p;
     *start_time = t;
     return 0;
+}
+
+/* ".new-PID-X" / ".del-PID-X" left by a hull that was killed: PID is gone. */
+static bool stale_temp(const char *name)
+{
+    if (strncmp(name, ".new-", 5) != 0 && strncmp(name, ".del-", 5) != 0)
+        return false;
+    char buf[32];
+    size_t n = strcspn(name + 5, "-");
+    if (n == 0 || n >= sizeof buf)
+        return false;
+    memcpy(buf, name + 5, n);
+    buf[n] = '\0';
+    long long pid;
+    return parse_i64(buf, 1, INT_MAX, &pid) == 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+void state_sweep_stale(int rootfd)
+{
+    int fd = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (d == NULL) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        if (stale_temp(de->d_name))
+            remove_tree_at(rootfd, de->d_name, NULL);
+    closedir(d);
 }

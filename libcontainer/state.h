@@ -78,6 +78,10 @@ int state_write_pid_record(int dirfd, pid_t pid, unsigned long long start_time,
                            const char *cgroup, struct hull_error *err);
 int state_read_pid_record(int dirfd, pid_t *pid, unsigned long long *start_time, char **cgroup);
 
+/* Remove the temporary directories of claims and removals whose hull
+ * process was killed. */
+void state_sweep_stale(int rootfd);
+
 /* Parse a serialised state (exposed for tests and fuzzing). */
 int state_parse(const char *json, size_t len, struct container_state *st, struct hull_error *err);
 
