@@ -263,10 +263,15 @@ static int state_fill(yajl_val t, struct container_state *st, struct hull_error 
 int state_parse(const char *json, size_t len, struct container_state *st, struct hull_error *err)
 {
     memset(st, 0, sizeof *st);
-    if (strlen(json) != len)
+    if (memchr(json, '\0', len) != NULL)
         return hull_errx(err, EINVAL, "state.json: contains a NUL byte");
+    /* yajl wants a terminated string; the caller's buffer need not be. */
+    char *text = strndup(json, len);
+    if (text == NULL)
+        return hull_errx(err, ENOMEM, "state.json: out of memory");
     char msg[256];
-    yajl_val t = yajl_tree_parse(json, msg, sizeof msg);
+    yajl_val t = yajl_tree_parse(text, msg, sizeof msg);
+    free(text);
     if (t == NULL) {
         msg[strcspn(msg, "\n")] = '\0';
         return hull_errx(err, EINVAL, "state.json: %s", msg);
